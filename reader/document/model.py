@@ -1,0 +1,99 @@
+"""The parsed document: immutable dataclasses shared by every later stage.
+
+Ids are derived from position only (``s3.p2.t4`` = section 3, paragraph 2,
+sentence 4), so the translation cache, bookmarks, the UI and exports can all
+refer to the same piece of text without storing the text itself. Sections are
+numbered in document order whatever their depth; ``s0`` is the untitled front
+matter before the first heading, present only when it has paragraphs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+ParagraphKind = Literal["body", "byline"]
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    id: str
+    #: Exact source text, trailing whitespace included, so that joining the
+    #: sentences of a paragraph gives back the paragraph text.
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    id: str
+    #: Paragraph text; a Markdown hard line break is kept as ``"\n"``.
+    text: str
+    sentences: tuple[Sentence, ...]
+    #: ``byline``: a short attribution line (author, organisation, date) that
+    #: the reader shows apart from body text and never joins to its neighbours.
+    kind: ParagraphKind = "body"
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    id: str
+    title: str
+    #: 1 is the top level; a child is one deeper than its parent.
+    level: int
+    paragraphs: tuple[Paragraph, ...]
+    children: tuple[Section, ...] = ()
+
+    def walk(self) -> Iterator[Section]:
+        """This section, then its descendants, in document order."""
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A printer's note such as ``（下转第二十八版）``: kept, but not body text."""
+
+    text: str
+    #: Id of the paragraph the note followed, or None at the very start.
+    after: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    title: str
+    sections: tuple[Section, ...]
+    notes: tuple[Note, ...]
+    encoding: str
+    source_sha256: str
+    path: str | None = field(default=None, compare=False)
+
+    def walk(self) -> Iterator[Section]:
+        """Every section, flattened in document order."""
+        for section in self.sections:
+            yield from section.walk()
+
+    def paragraphs(self) -> Iterator[Paragraph]:
+        for section in self.walk():
+            yield from section.paragraphs
+
+    def sentences(self) -> Iterator[Sentence]:
+        for paragraph in self.paragraphs():
+            yield from paragraph.sentences
+
+    def find(self, item_id: str) -> Section | Paragraph | Sentence | None:
+        """Look up a section, paragraph or sentence by its id."""
+        for section in self.walk():
+            if section.id == item_id:
+                return section
+            if not item_id.startswith(section.id + "."):
+                continue
+            for paragraph in section.paragraphs:
+                if paragraph.id == item_id:
+                    return paragraph
+                if item_id.startswith(paragraph.id + "."):
+                    for sentence in paragraph.sentences:
+                        if sentence.id == item_id:
+                            return sentence
+        return None

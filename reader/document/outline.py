@@ -1,0 +1,50 @@
+"""The outline of a document: the figures ``reader outline`` prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reader.document.model import Document
+
+#: Shown for the untitled front matter before the first heading.
+FRONT_MATTER = "(front matter)"
+
+
+def outline(doc: Document) -> dict[str, Any]:
+    """Sections flattened in document order; counts are each section's own."""
+    sections = [
+        {
+            "id": section.id,
+            "title": section.title,
+            "level": section.level,
+            "paragraphs": len(section.paragraphs),
+            "sentences": sum(len(p.sentences) for p in section.paragraphs),
+        }
+        for section in doc.walk()
+    ]
+    return {
+        "title": doc.title,
+        "encoding": doc.encoding,
+        "paragraphs": sum(s["paragraphs"] for s in sections),
+        "sentences": sum(s["sentences"] for s in sections),
+        "notes": [note.text for note in doc.notes],
+        "sections": sections,
+    }
+
+
+def format_outline(data: dict[str, Any]) -> str:
+    """The plain-text outline: one indented line per section."""
+    lines = [
+        data["title"],
+        f"{data['encoding']}, {data['paragraphs']} paragraphs, {data['sentences']} sentences",
+    ]
+    for section in data["sections"]:
+        indent = "  " * section["level"]
+        title = section["title"] or FRONT_MATTER
+        lines.append(
+            f"{indent}{section['id']}  {title}  "
+            f"[{section['paragraphs']} ¶, {section['sentences']} sentences]"
+        )
+    for note in data["notes"]:
+        lines.append(f"note: {note}")
+    return "\n".join(lines)
