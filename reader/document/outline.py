@@ -32,18 +32,23 @@ def outline(doc: Document) -> dict[str, Any]:
     }
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def format_outline(data: dict[str, Any]) -> str:
     """The plain-text outline: one indented line per section."""
     lines = [
         data["title"],
-        f"{data['encoding']}, {data['paragraphs']} paragraphs, {data['sentences']} sentences",
+        f"{data['encoding']}, {_count(data['paragraphs'], 'paragraph')}, "
+        f"{_count(data['sentences'], 'sentence')}",
     ]
     for section in data["sections"]:
         indent = "  " * section["level"]
         title = section["title"] or FRONT_MATTER
         lines.append(
             f"{indent}{section['id']}  {title}  "
-            f"[{section['paragraphs']} ¶, {section['sentences']} sentences]"
+            f"[{section['paragraphs']} ¶, {_count(section['sentences'], 'sentence')}]"
         )
     for note in data["notes"]:
         lines.append(f"note: {note}")
