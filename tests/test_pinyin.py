@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from reader.language.annotate import Annotator
+from reader.language.pinyin import is_hanzi, to_numbers, tone_of
+
+ROWS = list(
+    csv.DictReader(
+        (Path(__file__).parent / "data" / "polyphones.tsv").open(encoding="utf-8"),
+        delimiter="\t",
+    )
+)
+
+
+def _reading_of(annotator: Annotator, sentence: str, word: str) -> str:
+    """The syllables the annotator gives ``word``'s characters in ``sentence``."""
+    tokens = annotator.annotate(sentence)
+    chars: list[str] = []
+    bounds = {0}
+    for token in tokens:
+        syllables = iter(token.pinyin)
+        chars.extend(next(syllables) if is_hanzi(ch) else "" for ch in token.text)
+        bounds.add(len(chars))
+    starts = [i for i in range(len(sentence)) if sentence.startswith(word, i)]
+    # Prefer the occurrence that is a whole token (or tokens): 着 in 等着, not in 着急.
+    start = next((i for i in starts if i in bounds and i + len(word) in bounds), starts[0])
+    return " ".join(s for s in chars[start : start + len(word)] if s)
+
+
+def test_the_polyphone_set_is_large() -> None:
+    assert len(ROWS) >= 90
+    assert len({r["word"] for r in ROWS}) >= 60
+    assert sum("seed" in r["note"] for r in ROWS) >= 15
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[f"{r['word']}-{r['pinyin']}" for r in ROWS])
+def test_polyphones_in_context(annotator: Annotator, row: dict[str, str]) -> None:
+    assert _reading_of(annotator, row["sentence"], row["word"]) == row["pinyin"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "word", "expected"),
+    [
+        ("他长得很快。", "得", "de"),
+        ("他慢慢地走过来。", "地", "de"),
+        ("我得走了。", "得", "děi"),
+        ("他得了第一名。", "得", "dé"),
+        ("农民在种地。", "地", "dì"),
+        ("他在等着你。", "着", "zhe"),
+        ("老百姓在干部心中的分量有多重。", "多重", "duō zhòng"),
+        ("这句话具有多重含义。", "多重", "duō chóng"),
+    ],
+)
+def test_context_rules(annotator: Annotator, sentence: str, word: str, expected: str) -> None:
+    assert _reading_of(annotator, sentence, word) == expected
+
+
+def test_cedict_single_reading_beats_pypinyin(annotator: Annotator) -> None:
+    # pypinyin reads 重塑 zhòng sù; CC-CEDICT's only reading is chóng sù.
+    assert _reading_of(annotator, "重塑政府关系。", "重塑") == "chóng sù"
+
+
+def test_tone_numbers(make_annotator: Callable[..., Annotator]) -> None:
+    assert [to_numbers(s) for s in ["zhòng", "de", "lǜ", ""]] == ["zhong4", "de5", "lü4", ""]
+    ann = make_annotator(tone_numbers=True)
+    tokens = ann.annotate("重要的")
+    assert [t.pinyin for t in tokens] == [("zhong4", "yao4"), ("de5",)]
+
+
+@pytest.mark.parametrize(
+    ("text", "off", "on"),
+    [
+        ("不是", "bù shì", "bú shì"),
+        ("不好", "bù hǎo", "bù hǎo"),
+        ("一位", "yī wèi", "yí wèi"),
+        ("一定", "yī dìng", "yí dìng"),
+        ("不要", "bù yào", "bú yào"),
+        ("一天", "yī tiān", "yì tiān"),
+        ("第一名", "dì yī míng", "dì yī míng"),
+        ("十一月", "shí yī yuè", "shí yī yuè"),
+        ("统一", "tǒng yī", "tǒng yī"),
+    ],
+)
+def test_yi_bu_sandhi_is_an_option(
+    make_annotator: Callable[..., Annotator], text: str, off: str, on: str
+) -> None:
+    def read(ann: Annotator) -> str:
+        return " ".join(s for t in ann.annotate(text) for s in t.pinyin)
+
+    assert read(make_annotator()) == off
+    assert read(make_annotator(sandhi=True)) == on
+
+
+def test_tone_of() -> None:
+    assert [tone_of(s) for s in ["mā", "má", "mǎ", "mà", "ma"]] == [1, 2, 3, 4, 5]
