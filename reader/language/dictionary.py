@@ -39,9 +39,14 @@ _REFERENCE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
+def _syllable_marks(syllable: str) -> str:
+    return str(to_tone(syllable.replace("u:", "v")))
+
+
 def numbered_to_marks(pinyin: str) -> str:
     """``zhong4 yao4`` → ``zhòng yào``; CC-CEDICT's ``u:`` is ü."""
-    return " ".join(to_tone(s.replace("u:", "v")) for s in pinyin.split())
+    return " ".join(_syllable_marks(s) for s in pinyin.split())
 
 
 @dataclass(frozen=True, slots=True)
