@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader import __version__
-from reader.document import load_document
+from reader.document import load_document, parse_text
 from reader.document.outline import format_outline, outline
 from reader.errors import ReaderError
 from reader.language.annotate import Annotator
@@ -23,6 +23,7 @@ from reader.language.glossary import Glossary
 from reader.language.segment import Segmenter
 from reader.seeds import bundled_seeds
 from reader.settings import load_settings
+from reader.translate.base import Translation
 
 EXIT_USAGE = 2
 
@@ -137,6 +138,143 @@ def cmd_words(args: argparse.Namespace) -> int:
     return 0
 
 
+def _translation_json(t: Translation) -> dict[str, object]:
+    return {
+        "id": t.id,
+        "zh": t.zh,
+        "en": t.en,
+        "cached": t.cached,
+        "terms": [{"zh": c.zh, "en": c.en, "ok": c.ok} for c in t.terms],
+        **({"flag": t.flag} if t.flag else {}),
+    }
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from reader.translate.service import make_pipeline, make_translator, translate_document
+
+    source = args.source
+    is_file = source not in (None, "-") and Path(source).exists()
+    if is_file:
+        doc = load_document(source)
+    else:
+        text = sys.stdin.read() if source in (None, "-") else source
+        doc = parse_text(text, name="text")
+    settings = load_settings()
+    annotator = _annotator(args)
+    translator = make_translator(args.translator, annotator, settings, beam=args.beam)
+    pipeline = make_pipeline(translator, annotator.glossary)
+    info = translator.info
+    units = translate_document(doc, pipeline, title=is_file)
+    if args.json:
+        data = {
+            "translator": {"name": info.name, "model": info.model, "version": info.version},
+            "sentences": [_translation_json(t) for t in units],
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return 0
+    if info.name == "gloss":
+        print("# word-by-word gloss, not a translation (no model installed)")
+    else:
+        print(f"# machine translation: {info.label()}")
+    for t in units:
+        mark = f"  [{t.flag}]" if t.flag else ""
+        missing = [c.zh for c in t.terms if not c.ok]
+        note = f"  [term missing: {', '.join(missing)}]" if missing else ""
+        print(f"{t.zh.strip()}\n    {t.en}{mark}{note}", flush=True)
+    return 0
+
+
+def _progress_bar() -> tuple[Callable[[int, int | None], None], Callable[[], None]]:
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
+
+    progress = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+        TimeRemainingColumn(),
+        transient=True,
+    )
+    task = progress.add_task("downloading", total=None)
+    progress.start()
+
+    def update(done: int, total: int | None) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return update, progress.stop
+
+
+def cmd_models(args: argparse.Namespace) -> int:
+    from reader.translate import packages
+
+    if args.action == "list":
+        models = packages.installed(None, None)
+        if args.json:
+            rows = [
+                {
+                    "name": m.name,
+                    "from": m.from_code,
+                    "to": m.to_code,
+                    "version": m.version,
+                    "path": str(m.path),
+                }
+                for m in models
+            ]
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+        elif not models:
+            print("no models installed; run: reader models install zh en")
+        else:
+            for m in models:
+                print(f"{m.name}\t{m.from_code}→{m.to_code}\t{m.version}\t{m.path}")
+    elif args.action == "install":
+        if len(args.what) == 1:
+            model = packages.install(Path(args.what[0]))
+        elif len(args.what) == 2:
+            update, stop = _progress_bar()
+            try:
+                model = packages.download(*args.what, index_url=args.index, progress=update)
+            finally:
+                stop()
+        else:
+            raise ReaderError(
+                "usage: reader models install FILE.argosmodel | reader models install zh en"
+            )
+        print(f"installed {model.name} ({model.from_code}→{model.to_code} {model.version})")
+    elif args.action == "remove":
+        model = packages.remove(args.name)
+        print(f"removed {model.name}")
+    return 0
+
+
+def cmd_cache(args: argparse.Namespace) -> int:
+    from reader.translate.cache import TranslationCache
+
+    cache = TranslationCache()
+    if args.action == "clear":
+        print(f"removed {cache.clear()} cached translations")
+        return 0
+    stats = cache.stats()
+    if args.json:
+        data = {
+            "path": str(stats.path),
+            "entries": stats.entries,
+            "bytes": stats.size_bytes,
+            "translators": stats.translators,
+        }
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(f"{stats.path}\n{stats.entries} translations, {stats.size_bytes / 1e6:.1f} MB")
+        for name, count in sorted(stats.translators.items()):
+            print(f"  {name}: {count}")
+    return 0
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reader",
@@ -216,6 +354,45 @@ def _build_parser() -> argparse.ArgumentParser:
     a.add_argument("word", metavar="WORD")
     actions.add_parser("list", help="list recorded splits")
     p.set_defaults(handler=cmd_words)
+
+    p = commands.add_parser(
+        "translate",
+        help="translate text or a document offline",
+        description="Translate sentence by sentence with the installed argos model (cached), "
+        "or show a word-by-word gloss when no model is installed.",
+    )
+    p.add_argument("source", metavar="TEXT|FILE|-", nargs="?", help="text, a file, or - for stdin")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--translator", choices=["argos", "gloss"], help="default: argos if installed")
+    p.add_argument("--beam", type=int, metavar="N", help="beam size (default from settings: 2)")
+    p.set_defaults(handler=cmd_translate)
+
+    p = commands.add_parser(
+        "models",
+        help="install, list and remove translation models",
+        description="Manage argos translation packages (zh→en).",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("list", help="installed models")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a = actions.add_parser(
+        "install",
+        help="install FILE.argosmodel, or download: install zh en",
+        description="Install a downloaded .argosmodel file (offline), or download the newest "
+        "zh→en package from the argos package index (the only time reader uses the network).",
+    )
+    a.add_argument("what", metavar="FILE | FROM TO", nargs="+")
+    a.add_argument("--index", metavar="URL", help="package index URL (default: argos's index)")
+    a = actions.add_parser("remove", help="remove an installed model")
+    a.add_argument("name", metavar="NAME")
+    p.set_defaults(handler=cmd_models)
+
+    p = commands.add_parser("cache", help="the translation cache", description="Translation cache.")
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("stats", help="size and entries")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    actions.add_parser("clear", help="delete every cached translation")
+    p.set_defaults(handler=cmd_cache)
     return parser
 
 

@@ -5,6 +5,10 @@ Example ``settings.toml``::
     hsk_standard = "2021"   # "2021" (GF0025-2021), "2025" (exam syllabus) or "2.0"
     tone_numbers = false    # zhong4 instead of zhòng (for terminals that draw ǒ wide)
     tone_sandhi = false     # 一/不 tone changes (不是 búshì); off shows citation tones
+    beam_size = 2           # machine translation: 1 is fastest, 4 is argos's default
+    compute_type = "int8"   # CTranslate2 on the CPU: int8, int8_float32, float32 …
+    inter_threads = 0       # 0: chosen for the machine
+    intra_threads = 0
 """
 
 from __future__ import annotations
@@ -33,6 +37,10 @@ class Settings:
     hsk_standard: str = DEFAULT_STANDARD
     tone_numbers: bool = False
     tone_sandhi: bool = False
+    beam_size: int = 2
+    compute_type: str = "int8"
+    inter_threads: int = 0
+    intra_threads: int = 0
 
 
 def _coerce(name: str, value: Any, kind: type) -> Any:
@@ -40,7 +48,9 @@ def _coerce(name: str, value: Any, kind: type) -> Any:
         lowered = value.strip().lower()
         if lowered in _TRUE | _FALSE:
             return lowered in _TRUE
-    if isinstance(value, kind):
+    if kind is int and isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
         return value
     raise ReaderError(f"setting {name}: expected {kind.__name__}, got {value!r}")
 

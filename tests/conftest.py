@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -47,6 +48,34 @@ def aq() -> Document:
 @pytest.fixture(scope="session")
 def hlm() -> Document:
     return load_document(HLM)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing may download in tests: only loopback connections are allowed."""
+    real_connect = socket.socket.connect
+
+    def connect(self: socket.socket, address: object) -> None:
+        host = address[0] if isinstance(address, tuple) else address
+        if host not in ("127.0.0.1", "::1", "localhost") and self.family != socket.AF_UNIX:
+            raise OSError(f"network access in a test: {address}")
+        real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", connect)
+
+
+@pytest.fixture(scope="session")
+def model_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Tiny real argos packages (built here, no download): random, copy, looping."""
+    from tests.model_factory import build_package, sentencepiece_pieces
+
+    folder = tmp_path_factory.mktemp("models")
+    loop = sentencepiece_pieces("people")
+    return {
+        "random": build_package(folder / "random.argosmodel", "random"),
+        "copy": build_package(folder / "copy.argosmodel", "copy", version="0.0.2"),
+        "loop": build_package(folder / "loop.argosmodel", "fixed", fixed_output=loop * 12),
+    }
 
 
 @pytest.fixture(autouse=True)

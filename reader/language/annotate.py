@@ -70,7 +70,11 @@ def _senses(readings: tuple[Reading, ...], pinyin: tuple[str, ...]) -> tuple[str
     wanted = " ".join(pinyin).lower()
     ordered = sorted(
         readings,
-        key=lambda r: (r.pinyin.lower() != wanted, all("variant of" in s for s in r.senses)),
+        key=lambda r: (
+            r.pinyin.lower() != wanted,
+            all("variant of" in s for s in r.senses),
+            r.pinyin[:1].isupper(),  # names (surname Ye) after the common word (也 also)
+        ),
     )
     out: dict[str, None] = {}
     for reading in ordered:

@@ -1,0 +1,1 @@
+"""Offline translation: argos packages decoded with CTranslate2, a gloss fallback, a cache."""

@@ -1,0 +1,352 @@
+"""Argos translation packages: check, install, list, remove, download.
+
+argostranslate reads packages (metadata, tokenizer) and names the package
+index; reader does the installing itself. argostranslate's
+``install_from_path`` extracts straight into the packages folder, so a bad or
+interrupted file leaves a half-written folder behind (and then listing fails
+for every package). reader checks the whole zip first, extracts into a staging
+folder beside the packages and renames it into place.
+
+The package index is the only network access in reader, and it happens only
+in :func:`download`, which the user asks for with ``reader models install zh en``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import stat
+import tempfile
+import urllib.error
+import urllib.request
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from reader.errors import ReaderError
+from reader.store.paths import cache_dir, data_dir
+
+MODELS_DIR = "models"
+#: Biggest package reader accepts (the real zh→en packages are about 100 MB).
+MAX_PACKAGE_BYTES = 2_000_000_000
+MAX_FILES = 10_000
+DOWNLOAD_TIMEOUT_S = 15
+_INDEX_ENV = "READER_MODEL_INDEX"
+
+
+class PackageError(ReaderError):
+    """A package file that cannot be installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class InstalledModel:
+    name: str  # the package folder, e.g. translate-zh_en-1_9
+    path: Path
+    from_code: str
+    to_code: str
+    version: str
+    #: Prepended to the target when decoding (some multilingual models need it).
+    target_prefix: str
+
+
+def models_dir() -> Path:
+    return data_dir() / MODELS_DIR
+
+
+@contextlib.contextmanager
+def _argos_environment() -> Iterator[None]:
+    """argostranslate reads XDG_* at import and creates folders there: keep them ours."""
+    saved = {k: os.environ.get(k) for k in ("XDG_DATA_HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")}
+    base = cache_dir() / "argostranslate"
+    os.environ["XDG_DATA_HOME"] = str(base / "data")
+    os.environ["XDG_CONFIG_HOME"] = str(base / "config")
+    os.environ["XDG_CACHE_HOME"] = str(base / "cache")
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def _argos_package_module() -> Any:
+    with _argos_environment():
+        import argostranslate.package
+
+    return argostranslate.package
+
+
+def default_index_url() -> str:
+    """``READER_MODEL_INDEX``, else argostranslate's own package index."""
+    override = os.environ.get(_INDEX_ENV)
+    if override:
+        return override
+    with _argos_environment():
+        import argostranslate.settings
+    return str(argostranslate.settings.remote_package_index)
+
+
+# -- checking a package file -------------------------------------------------------
+
+
+def _bad(path: Path, why: str) -> PackageError:
+    return PackageError(f"{path}: not a usable translation package ({why})")
+
+
+def check_package(path: Path, *, from_code: str = "zh", to_code: str = "en") -> dict[str, Any]:
+    """Check a ``.argosmodel`` zip completely, before anything is written; return its metadata."""
+    if not path.is_file():
+        raise PackageError(f"{path}: no such file")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise _bad(path, f"not a zip archive: {exc}") from None
+    with archive:
+        infos = archive.infolist()
+        if not infos:
+            raise _bad(path, "the archive is empty")
+        if len(infos) > MAX_FILES:
+            raise _bad(path, f"{len(infos)} files")
+        tops = set()
+        total = 0
+        for info in infos:
+            name = PurePosixPath(info.filename)
+            if name.is_absolute() or info.filename.startswith(("/", "\\")) or ".." in name.parts:
+                raise _bad(path, f"unsafe path {info.filename!r}")
+            if "\\" in info.filename or ":" in name.parts[0]:
+                raise _bad(path, f"unsafe path {info.filename!r}")
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                raise _bad(path, f"contains a link {info.filename!r}")
+            total += info.file_size
+            if total > MAX_PACKAGE_BYTES:
+                raise _bad(path, "it unpacks to more than 2 GB")
+            tops.add(name.parts[0])
+        if len(tops) != 1:
+            raise _bad(path, "it must hold exactly one top folder")
+        (top,) = tops
+        names = {info.filename for info in infos}
+        if f"{top}/metadata.json" not in names:
+            raise _bad(path, "no metadata.json")
+        if not any(n.startswith(f"{top}/model/") for n in names):
+            raise _bad(path, "no model/ folder")
+        if f"{top}/model/model.bin" not in names:
+            raise _bad(path, "no model/model.bin")
+        if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
+            raise _bad(path, "no sentencepiece.model or bpe.model")
+        try:
+            metadata = json.loads(archive.read(f"{top}/metadata.json"))
+        except (ValueError, zipfile.BadZipFile) as exc:
+            raise _bad(path, f"unreadable metadata.json: {exc}") from None
+        try:
+            bad_member = archive.testzip()
+        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+            raise _bad(path, f"corrupt member: {exc}") from None
+        if bad_member is not None:
+            raise _bad(path, f"corrupt member {bad_member}")
+    if not isinstance(metadata, dict):
+        raise _bad(path, "metadata.json is not an object")
+    if metadata.get("type", "translate") != "translate":
+        raise _bad(path, f"type {metadata.get('type')!r}, not a translation model")
+    if (metadata.get("from_code"), metadata.get("to_code")) != (from_code, to_code):
+        raise _bad(
+            path,
+            f"it translates {metadata.get('from_code')}→{metadata.get('to_code')}, "
+            f"not {from_code}→{to_code}",
+        )
+    metadata["_top"] = top
+    return metadata
+
+
+# -- installing, listing, removing ----------------------------------------------------
+
+
+def install(path: Path) -> InstalledModel:
+    """Install a checked package file; an existing copy of the same folder is replaced."""
+    path = Path(path)
+    metadata = check_package(path)
+    top = metadata["_top"]
+    target_root = models_dir()
+    target_root.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target_root))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            archive.extractall(staging)
+        final = target_root / top
+        old = None
+        if final.exists():
+            old = target_root / f".replaced-{top}-{os.getpid()}"
+            final.rename(old)
+        try:
+            (staging / top).rename(final)
+        except OSError:
+            if old is not None:
+                old.rename(final)  # put the working copy back
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        raise PackageError(f"{path}: cannot install ({exc.strerror or exc})") from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return _describe(final)
+
+
+def _describe(folder: Path) -> InstalledModel:
+    metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    return InstalledModel(
+        folder.name,
+        folder,
+        str(metadata.get("from_code", "")),
+        str(metadata.get("to_code", "")),
+        str(metadata.get("package_version", "")),
+        str(metadata.get("target_prefix", "") or ""),
+    )
+
+
+def installed(from_code: str | None = "zh", to_code: str | None = "en") -> list[InstalledModel]:
+    """Installed packages (newest version first); folders that are not packages are skipped."""
+    root = models_dir()
+    if not root.is_dir():
+        return []
+    found = []
+    for folder in sorted(root.iterdir()):
+        if folder.name.startswith(".") or not (folder / "metadata.json").is_file():
+            continue
+        try:
+            model = _describe(folder)
+        except (OSError, ValueError):
+            continue
+        if (from_code is None or model.from_code == from_code) and (
+            to_code is None or model.to_code == to_code
+        ):
+            found.append(model)
+    return sorted(found, key=lambda m: _version_key(m.version), reverse=True)
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.replace("-", ".").split("."):
+        parts.append(int(piece) if piece.isdigit() else 0)
+    return tuple(parts)
+
+
+def argos_package(model: InstalledModel) -> Any:
+    """argostranslate's Package object (metadata, tokenizer) for an installed model."""
+    return _argos_package_module().Package(model.path)
+
+
+def remove(name: str) -> InstalledModel:
+    for model in installed(None, None):
+        if model.name == name:
+            trash = model.path.with_name(f".removing-{model.name}-{os.getpid()}")
+            model.path.rename(trash)  # atomic: the package is gone or whole
+            shutil.rmtree(trash, ignore_errors=True)
+            return model
+    names = ", ".join(m.name for m in installed(None, None)) or "none installed"
+    raise ReaderError(f"no installed model named {name!r} ({names})")
+
+
+# -- downloading ------------------------------------------------------------------------
+
+Progress = Callable[[int, int | None], None]
+
+
+def _offline(url: str, exc: Exception) -> ReaderError:
+    return ReaderError(
+        f"cannot download {url} ({exc}); to install without a network, download the "
+        "zh→en .argosmodel file on another machine and run: reader models install FILE"
+    )
+
+
+def fetch_index(url: str) -> list[dict[str, Any]]:
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response:
+            data = json.loads(response.read().decode("utf-8"))
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        raise _offline(url, exc) from None
+    except ValueError as exc:
+        raise ReaderError(f"the model index at {url} is not valid JSON ({exc})") from None
+    if not isinstance(data, list):
+        raise ReaderError(f"the model index at {url} is not a list of packages")
+    return [p for p in data if isinstance(p, dict)]
+
+
+def choose_package(index: list[dict[str, Any]], from_code: str, to_code: str) -> dict[str, Any]:
+    candidates = [
+        p
+        for p in index
+        if p.get("from_code") == from_code
+        and p.get("to_code") == to_code
+        and p.get("type", "translate") == "translate"
+        and p.get("links")
+    ]
+    if not candidates:
+        raise ReaderError(f"the model index has no {from_code}→{to_code} package")
+    return max(candidates, key=lambda p: _version_key(str(p.get("package_version", ""))))
+
+
+def download(
+    from_code: str = "zh",
+    to_code: str = "en",
+    *,
+    index_url: str | None = None,
+    progress: Progress | None = None,
+) -> InstalledModel:
+    """Download the newest package for the pair and install it."""
+    url = index_url or default_index_url()
+    entry = choose_package(fetch_index(url), from_code, to_code)
+    expected = entry.get("sha256") or entry.get("checksum")
+    downloads = cache_dir() / "downloads"
+    downloads.mkdir(parents=True, exist_ok=True)
+    name = f"{entry.get('code', 'translate')}-{from_code}_{to_code}-{entry.get('package_version')}"
+    target = downloads / f"{name}.argosmodel"
+    errors = []
+    for link in entry["links"]:
+        try:
+            _download_file(str(link), target, expected, progress)
+            break
+        except ReaderError as exc:
+            errors.append(str(exc))
+    else:
+        raise ReaderError(errors[-1] if errors else "the package has no download link")
+    try:
+        return install(target)
+    finally:
+        target.unlink(missing_ok=True)
+
+
+def _download_file(url: str, target: Path, sha256: str | None, progress: Progress | None) -> None:
+    temp = target.with_name(target.name + ".part")
+    digest = hashlib.sha256()
+    try:
+        with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response:
+            total = response.headers.get("Content-Length")
+            size = int(total) if total and total.isdigit() else None
+            done = 0
+            with open(temp, "wb") as handle:
+                while chunk := response.read(1 << 16):
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    done += len(chunk)
+                    if progress is not None:
+                        progress(done, size)
+                handle.flush()
+                os.fsync(handle.fileno())
+        if size is not None and done != size:
+            raise ReaderError(f"download of {url} stopped at {done} of {size} bytes")
+        if sha256 and digest.hexdigest() != sha256.lower():
+            raise ReaderError(f"download of {url} does not match its checksum")
+        os.replace(temp, target)
+    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+        raise _offline(url, exc) from None
+    finally:
+        temp.unlink(missing_ok=True)
