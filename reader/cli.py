@@ -19,7 +19,7 @@ from reader.document.outline import format_outline, outline
 from reader.errors import ReaderError
 from reader.language.annotate import Annotator
 from reader.language.formatting import entry_json, format_entry, pinyin_lines, token_json
-from reader.language.glossary import Glossary
+from reader.language.glossary import Glossary, document_glossary_path
 from reader.language.segment import Segmenter
 from reader.seeds import bundled_seeds
 from reader.settings import load_settings
@@ -53,9 +53,10 @@ def cmd_default(args: argparse.Namespace) -> int:
     return 0
 
 
-def _annotator(args: argparse.Namespace) -> Annotator:
+def _annotator(args: argparse.Namespace, glossary: Glossary | None = None) -> Annotator:
     settings = load_settings()
     return Annotator(
+        glossary=glossary,
         hsk_standard=settings.hsk_standard,
         tone_numbers=getattr(args, "tone_numbers", False) or settings.tone_numbers,
         sandhi=getattr(args, "sandhi", False) or settings.tone_sandhi,
@@ -160,7 +161,9 @@ def cmd_translate(args: argparse.Namespace) -> int:
         text = sys.stdin.read() if source in (None, "-") else source
         doc = parse_text(text, name="text")
     settings = load_settings()
-    annotator = _annotator(args)
+    # A document's own glossary (NAME.glossary.tsv beside it) wins over the user's.
+    glossary = Glossary(document_path=document_glossary_path(source)) if is_file else None
+    annotator = _annotator(args, glossary)
     translator = make_translator(args.translator, annotator, settings, beam=args.beam)
     pipeline = make_pipeline(translator, annotator.glossary)
     info = translator.info

@@ -83,6 +83,8 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     """Each test gets empty config and data folders (the user's glossary etc.)."""
     monkeypatch.setenv("READER_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("READER_DATA_DIR", str(tmp_path / "data"))
+    # The shared cache folder keeps the dictionary index; translations are per test.
+    monkeypatch.setattr("reader.translate.cache.CACHE_FILE", f"translations-{tmp_path.name}.sqlite")
     yield tmp_path
 
 

@@ -41,7 +41,8 @@ def _cpus() -> int:
 class DecodeOptions:
     beam_size: int = 2
     compute_type: str = "int8"
-    #: 0: chosen for the machine (one worker below four cores, then two).
+    #: 0: chosen for the machine: two workers (measured on 2 cores: beam 2 went
+    #: from 283 to 495 target tokens/s against one worker with two threads).
     inter_threads: int = 0
     intra_threads: int = 0
     repetition_penalty: float = 1.1
@@ -49,7 +50,7 @@ class DecodeOptions:
 
     def threads(self) -> tuple[int, int]:
         cpus = _cpus()
-        inter = self.inter_threads or (1 if cpus < 4 else 2)
+        inter = self.inter_threads or min(2, cpus)
         intra = self.intra_threads or max(1, cpus // inter)
         return inter, intra
 
