@@ -42,14 +42,20 @@ def cmd_outline(args: argparse.Namespace) -> int:
 
 
 def cmd_default(args: argparse.Namespace) -> int:
-    """``reader [FILE]``: until the reader UI lands, print outlines."""
-    paths = [args.file] if args.file else [str(p) for p in bundled_seeds()]
-    if not paths:
+    """``reader [FILE]``: open the reader (the library of documents without FILE)."""
+    if not bundled_seeds():
         raise ReaderError("no bundled documents found: the installation is incomplete")
-    for i, path in enumerate(paths):
-        if i:
-            print()
-        _print_outline(path, as_json=False)
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        # Not a terminal (a pipe, CI): print what the reader would show instead.
+        paths = [args.file] if args.file else [str(p) for p in bundled_seeds()]
+        for i, path in enumerate(paths):
+            if i:
+                print()
+            _print_outline(path, as_json=False)
+        return 0
+    from reader.tui.app import run
+
+    run(args.file)
     return 0
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from pypinyin import Style, pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from pypinyin.contrib.tone_convert import to_tone3
 
 HANZI = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
@@ -86,6 +86,12 @@ def to_numbers(syllable: str) -> str:
 def _data_rows(name: str) -> list[list[str]]:
     text = (files("reader") / "data" / name).read_text(encoding="utf-8")
     return [line.split("\t") for line in text.splitlines() if line.strip() and line[0] != "#"]
+
+
+@lru_cache(maxsize=4096)
+def toneless(text: str) -> str:
+    """``重要的事`` → ``zhongyaodeshi``: for searching by pinyin typed without tones."""
+    return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
 
 
 def load_overrides() -> dict[str, tuple[str, ...]]:

@@ -25,15 +25,23 @@ _PUNCT = str.maketrans(
 _NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 
 
+_POINTER = re.compile(r"^(?:see(?: also)?|(?:old |erhua )?variant of|used in|abbr\. for) ", re.I)
+
+
 def _word_gloss(token: Token) -> str:
     if not token.is_hanzi:
         return token.text.translate(_PUNCT)
     if not token.definitions:
         return token.text
-    sense = token.definitions[0]
-    if token.source == "characters":
+    # A sense that only points elsewhere ("see 浙江省") gives way to the next one,
+    # or to the senses of the word it points to (listed as "浙江省: Zhejiang …").
+    senses = [d for d in token.definitions if not _POINTER.match(d)] or list(token.definitions)
+    sense = senses[0]
+    if token.source == "characters" or (": " in sense and sense.split(": ", 1)[0] in token.definitions[0]):
         sense = sense.split(": ", 1)[-1]
     first = _NOTE.sub("", sense.split(";")[0]).strip()
+    if len(first) > 24 and ", " in first:
+        first = first.split(", ")[0]  # "Zhejiang Province, capital Hangzhou" → the name
     return first or sense
 
 

@@ -1,0 +1,143 @@
+"""What the reading screen shows, composed from the core: blocks, words, English, state.
+
+No parsing, annotation or translation happens here: this module only calls
+the document, language and translate layers and remembers their answers for
+the view. It is safe to call from workers where noted.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+from reader.document.model import Document
+from reader.language.annotate import Annotator, Token
+from reader.language.glossary import Glossary, document_glossary_path
+from reader.language.pinyin import toneless
+from reader.settings import Settings, load_settings
+from reader.store.state import DocumentState, load_state, save_state
+from reader.translate.base import Translation, TranslatorInfo
+from reader.translate.gloss import GlossTranslator
+from reader.translate.packages import installed
+from reader.translate.service import TITLE_ID, make_pipeline, make_translator, translation_units
+from reader.tui.layout import Block
+
+
+def document_blocks(doc: Document) -> list[Block]:
+    blocks = [Block("title", TITLE_ID, "", [(TITLE_ID, doc.title)])]
+    for section in doc.walk():
+        if section.title:
+            blocks.append(
+                Block(
+                    "heading",
+                    section.id,
+                    section.id,
+                    [(section.id, section.title)],
+                    level=section.level,
+                )
+            )
+        for paragraph in section.paragraphs:
+            sentences = [(s.id, s.text) for s in paragraph.sentences]
+            blocks.append(
+                Block("paragraph", paragraph.id, section.id, sentences, paragraph.kind == "byline")
+            )
+    return blocks
+
+
+class ReadingSession:
+    def __init__(self, doc: Document, *, settings: Settings | None = None) -> None:
+        self.doc = doc
+        self.settings = settings or load_settings()
+        glossary = Glossary(document_path=document_glossary_path(doc.path) if doc.path else None)
+        self.annotator = Annotator(
+            glossary=glossary,
+            hsk_standard=self.settings.hsk_standard,
+            tone_numbers=False,
+            sandhi=self.settings.tone_sandhi,
+        )
+        self.blocks = document_blocks(doc)
+        self.block_of: dict[str, int] = {}
+        for index, block in enumerate(self.blocks):
+            self.block_of[block.id] = index
+            for sid, _ in block.sentences:
+                self.block_of[sid] = index
+        self.language_ready = threading.Event()
+        self.translations: dict[str, Translation] = {}
+        self._tokens: dict[str, list[Token]] = {}
+        self._gloss: dict[str, str] = {}
+        self._glosser = GlossTranslator(self.annotator)
+        self.has_model = bool(installed())
+        self.translator_info = TranslatorInfo("gloss")
+        self.state: DocumentState = (
+            load_state(doc.source_sha256) if doc.source_sha256 else DocumentState("")
+        )
+        self.state.path = doc.path or ""
+        self.state.title = doc.title
+
+    # -- workers ----------------------------------------------------------------
+
+    def load_language(self) -> None:
+        """Start jieba, the dictionary and the glossary (about a second; a worker calls it)."""
+        self.annotator.start()
+        self.language_ready.set()
+
+    def translate(self, cancel: threading.Event) -> Iterator[Translation]:
+        """Machine-translate the document in reading order (a worker iterates it)."""
+        translator = make_translator(None, self.annotator, self.settings)
+        self.translator_info = translator.info
+        if translator.info.name == "gloss":
+            return iter(())
+        pipeline = make_pipeline(translator, self.annotator.glossary)
+        return pipeline.run(translation_units(self.doc), cancel)
+
+    # -- what the view asks ---------------------------------------------------------
+
+    def tokens_for(self, text: str) -> list[Token] | None:
+        if not self.language_ready.is_set():
+            return None
+        tokens = self._tokens.get(text)
+        if tokens is None:
+            tokens = self._tokens[text] = self.annotator.annotate(text)
+        return tokens
+
+    def english_for(self, sentence_id: str, text: str) -> tuple[str, str]:
+        """The English for a sentence: MT when it has arrived, else the gloss (dim)."""
+        translation = self.translations.get(sentence_id)
+        if translation is not None:
+            return translation.en, translation.flag or ""
+        if not self.language_ready.is_set():
+            return "…", "pending"
+        gloss = self._gloss.get(text)
+        if gloss is None:
+            gloss = self._gloss[text] = self._glosser.gloss(text.strip()) if text.strip() else ""
+        return gloss, "pending" if self.has_model else ""
+
+    def search(self, query: str) -> list[int]:
+        """Blocks matching ``query`` in Chinese, toneless pinyin (spaces optional) or English."""
+        needle = query.lower()
+        compact = "".join(needle.split())
+        found = []
+        for index, block in enumerate(self.blocks):
+            for sid, text in block.sentences:
+                english = self.translations.get(sid)
+                if (
+                    query in text
+                    or (english is not None and needle in english.en.lower())
+                    or (compact.isascii() and compact.isalpha() and compact in toneless(text))
+                ):
+                    found.append(index)
+                    break
+        return found
+
+    def forget_words(self) -> None:
+        """After a glossary edit: segment and gloss again."""
+        self._tokens.clear()
+        self._gloss.clear()
+
+    def save(self) -> None:
+        if self.state.sha256:
+            save_state(self.state)
+
+    @property
+    def glossary(self) -> Glossary:
+        return self.annotator.glossary

@@ -1,0 +1,245 @@
+"""Pilot tests of the reader UI: every binding, the popup, persistence, the no-model path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from reader.language.glossary import read_glossary
+from reader.store.state import load_state
+from reader.translate.packages import install
+from reader.tui.app import ReaderApp
+from reader.tui.screens.help import HelpScreen
+from reader.tui.screens.library import LibraryScreen
+from reader.tui.screens.popup import GlossaryPopup
+from reader.tui.screens.reading import ReadingScreen
+from reader.tui.widgets.bilingual import BilingualView
+from tests.conftest import PARTY_BUILDING, RESOLUTION
+
+SIZE = (140, 40)
+
+
+async def ready(pilot: Pilot[None], *, translated: bool = False) -> ReadingScreen:
+    """Wait until jieba and the dictionary are loaded (and the model, if asked)."""
+    for _ in range(300):
+        await pilot.pause(0.05)
+        screen = pilot.app.screen
+        if isinstance(screen, ReadingScreen) and screen.session.language_ready.is_set():
+            status = str(screen.query_one("#status", Static).render())
+            if "loading" not in status and (
+                not translated or ("translating" not in status and "starting" not in status)
+            ):
+                await pilot.pause(0.1)
+                return screen
+    raise AssertionError("the reader never became ready")
+
+
+def view_text(screen: ReadingScreen) -> str:
+    view = screen.query_one(BilingualView)
+    return "\n".join(view.render_line(y).text for y in range(view.size.height))
+
+
+async def test_first_screen_shows_pinyin_and_the_gloss() -> None:
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        text = view_text(screen)
+        title = str(screen.query_one("#title-bar", Static).render())
+        assert title == "习近平在浙江关于共同富裕的探索与实践"
+        assert "习近平" in text and "共同富裕" in text
+        assert "gòng tóng fù yù" in text  # pinyin above the words
+        assert "common prosperity" in text  # the English column (a gloss here)
+        status = str(screen.query_one("#status", Static).render())
+        assert "gloss" in status and "reader models install zh en" in status
+
+
+async def test_word_cursor_and_popup(user_dirs: Path) -> None:
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        _, first = view.current()
+        assert first is not None and first.token.text == "习近平"
+        await pilot.press("l", "l")
+        _, third = view.current()
+        assert third is not None and third.token.text == "浙江"
+        await pilot.press("right")
+        await pilot.press("h")
+        assert view.current()[1].token.text == "浙江"  # type: ignore[union-attr]
+        await pilot.press("j")
+        assert view.current()[1].token.text != "浙江"  # type: ignore[union-attr]
+        await pilot.press("k")
+        await pilot.press("enter")
+        await pilot.pause()
+        popup = app.screen
+        assert isinstance(popup, GlossaryPopup)
+        text = str(popup.query_one("#popup-text", Static).render())
+        assert popup.entry.word in text and "CC-CEDICT" in text and "HSK" in text
+        # a: add the word to the user's glossary (saved atomically at once).
+        await pilot.press("a")
+        await pilot.pause()
+        editor = popup.query_one("#popup-input", Input)
+        editor.value = "my rendering | my note"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, GlossaryPopup)
+        saved = read_glossary(user_dirs / "config" / "glossary.tsv", "user")
+        assert [(t.target, t.note) for t in saved] == [("my rendering", "my note")]
+        assert not list((user_dirs / "config").glob(".*.tmp"))
+        # The new rendering is used at once in the English column.
+        await pilot.pause(0.2)
+        assert "my rendering" in view_text(screen)
+
+
+async def test_toggles() -> None:
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        await pilot.press("p")
+        assert not view.pinyin and "gòng tóng" not in view_text(screen)
+        await pilot.press("p")
+        assert view.pinyin and "gòng tóng" in view_text(screen)
+        await pilot.press("c")
+        assert view.colours == "pleco"
+        await pilot.press("c", "c", "c")
+        assert view.colours is None
+        await pilot.press("t")
+        assert not view.english and "common prosperity" not in view_text(screen)
+        await pilot.press("t")
+        assert not view.options().stacked
+        await pilot.press("v")
+        assert view.options().stacked
+        await pilot.press("v")
+        assert not view.options().stacked
+
+
+async def test_narrow_terminal_stacks() -> None:
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        assert view.options().stacked
+        lines = view_text(screen).splitlines()
+        assert any("common prosperity" in line for line in lines)
+        assert all(len(line) <= 80 for line in lines)
+
+
+async def test_sections_toc_search_help() -> None:
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        blocks = screen.session.blocks
+        await pilot.press("right_square_bracket")
+        assert blocks[view.cursor.block].kind == "heading"
+        first_heading = view.cursor.block
+        await pilot.press("right_square_bracket")
+        assert view.cursor.block > first_heading
+        await pilot.press("left_square_bracket")
+        assert view.cursor.block == first_heading
+        # o: the table of contents; choosing an entry jumps there.
+        await pilot.press("o")
+        toc = screen.query_one("#toc", OptionList)
+        assert toc.display and toc.has_focus
+        await pilot.press("down", "down", "enter")
+        assert not toc.display
+        assert blocks[view.cursor.block].id == toc.get_option_at_index(2).id
+        # /: search Chinese, then n and N.
+        await pilot.press("slash")
+        await pilot.press(*"扶贫")
+        await pilot.press("enter")
+        first_match = view.cursor.block
+        assert any("扶贫" in text for _, text in blocks[first_match].sentences)
+        await pilot.press("n")
+        assert view.cursor.block != first_match
+        await pilot.press("N")
+        assert view.cursor.block == first_match
+        # Toneless pinyin finds the same words.
+        await pilot.press("slash")
+        await pilot.press(*"fupin")
+        await pilot.press("enter")
+        assert any("扶贫" in text for _, text in blocks[view.cursor.block].sentences)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReadingScreen)
+
+
+async def test_position_and_bookmarks_persist() -> None:
+    app = ReaderApp(str(RESOLUTION))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        for _ in range(3):
+            await pilot.press("pagedown")
+        await pilot.press("b")
+        position = screen.session.state.position
+        assert position and position != "title"
+        assert screen.session.state.bookmarks == [position]
+        await pilot.press("q")
+    sha = screen.session.doc.source_sha256
+    state = load_state(sha)
+    assert state.position == position and state.bookmarks == [position]
+    assert 0 < state.progress <= 1
+    again = ReaderApp(str(RESOLUTION))
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        await pilot.pause(0.2)
+        assert screen.session.blocks[view.cursor.block].id == position
+
+
+async def test_machine_translation_replaces_the_gloss(model_files: dict[str, Path]) -> None:
+    install(model_files["copy"])  # its "English" is the Chinese copied, with terms spliced
+    app = ReaderApp(str(RESOLUTION))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, translated=True)
+        status = str(screen.query_one("#status", Static).render())
+        assert "translate-zh_en-0_0_2" in status
+        session = screen.session
+        units = sum(len(b.sentences) for b in session.blocks)
+        assert len(session.translations) == units
+        english, flag = session.english_for("s0.p3.t1", "")
+        assert english.startswith("plenary session")  # the glossary term, spliced in
+        assert flag == ""
+
+
+async def test_library_lists_the_seeds_and_opens_one() -> None:
+    app = ReaderApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        options = app.screen.query_one(OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("习近平在浙江关于共同富裕的探索与实践" in label for label in labels)
+        assert any("中共浙江省委关于" in label for label in labels)
+        await pilot.press("enter")
+        screen = await ready(pilot)
+        assert isinstance(screen, ReadingScreen)
+
+
+async def test_quit() -> None:
+    app = ReaderApp(str(RESOLUTION))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code in (0, None)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 40)])
+async def test_novel_opens(size: tuple[int, int]) -> None:
+    from tests.conftest import HLM
+
+    app = ReaderApp(str(HLM))
+    async with app.run_test(size=size) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        assert "第一" in view_text(screen) and "甄士隐" in view_text(screen)
+        # Only what is on screen was laid out.
+        assert len(view._layouts) < 40
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert screen.session.blocks[view.cursor.block].sentences[0][1].startswith("第二回")
