@@ -20,8 +20,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from pypinyin.contrib.tone_convert import to_tone
-
 from reader.errors import ReaderError
 from reader.store.atomic import atomic_path
 from reader.store.paths import cache_dir
@@ -41,6 +39,9 @@ _REFERENCE = re.compile(
 
 @lru_cache(maxsize=8192)
 def _syllable_marks(syllable: str) -> str:
+    # pypinyin costs 0.2 s to import: not on the way to the reader's first frame.
+    from pypinyin.contrib.tone_convert import to_tone
+
     return str(to_tone(syllable.replace("u:", "v")))
 
 

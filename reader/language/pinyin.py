@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from pypinyin import Style, lazy_pinyin, pinyin
-from pypinyin.contrib.tone_convert import to_tone3
-
 HANZI = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 _HANZI_RUN = re.compile(HANZI.pattern + "+")
 _SYLLABLE = re.compile(r"^[a-zü\u0300-\u036fāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]+$")
@@ -80,7 +77,11 @@ def tone_of(syllable: str) -> int:
 
 def to_numbers(syllable: str) -> str:
     """``zhòng`` → ``zhong4``; the neutral tone is 5 (``de5``), as in CC-CEDICT."""
-    return to_tone3(syllable, v_to_u=True, neutral_tone_with_five=True) if syllable else ""
+    if not syllable:
+        return ""
+    from pypinyin.contrib.tone_convert import to_tone3
+
+    return str(to_tone3(syllable, v_to_u=True, neutral_tone_with_five=True))
 
 
 def _data_rows(name: str) -> list[list[str]]:
@@ -91,6 +92,8 @@ def _data_rows(name: str) -> list[list[str]]:
 @lru_cache(maxsize=4096)
 def toneless(text: str) -> str:
     """``重要的事`` → ``zhongyaodeshi``: for searching by pinyin typed without tones."""
+    from pypinyin import Style, lazy_pinyin
+
     return "".join(lazy_pinyin(text, style=Style.NORMAL, errors="ignore"))
 
 
@@ -120,6 +123,10 @@ def load_context_rules() -> dict[str, list[ContextRule]]:
 @lru_cache(maxsize=65536)
 def _pypinyin(word: str) -> tuple[str, ...]:
     """pypinyin's reading, one syllable per Hanzi ('' where it has none)."""
+    # Imported here: pypinyin costs 0.2 s to import, and the reader's first
+    # frame does not need it (the language layer loads in a worker).
+    from pypinyin import Style, pinyin
+
     out: list[str] = []
     for run in _HANZI_RUN.findall(word):
         for ch, item in zip(run, pinyin(run, style=Style.TONE, heteronym=False), strict=False):

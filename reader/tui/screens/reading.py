@@ -87,7 +87,8 @@ class ReadingScreen(Screen[None]):
         if index is not None:
             self.call_after_refresh(self.view.jump_to_block, index)
         self._status()
-        self.load_language()
+        # After the first frame: jieba's start-up would otherwise delay it.
+        self.call_after_refresh(self.load_language)
         self.set_interval(10, self.session.save)
 
     def on_unmount(self) -> None:
