@@ -19,7 +19,7 @@ _PUNCT = str.maketrans(
     {
         "，": ",", "。": ".", "、": ",", "；": ";", "：": ":", "！": "!", "？": "?",
         "（": "(", "）": ")", "《": "“", "》": "”", "「": "“", "」": "”", "『": "‘", "』": "’",
-        "—": "-", "…": "...",
+        "…": "...",
     }
 )  # fmt: skip
 _NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
@@ -62,5 +62,5 @@ class GlossTranslator:
 
     def gloss(self, sentence: str) -> str:
         words = [_word_gloss(t) for t in self._annotator.annotate(sentence)]
-        text = tidy(" ".join(w for w in words if w.strip()))
+        text = tidy(" ".join(w for w in words if w.strip())).replace("— —", "—")
         return re.sub(r"([“‘(]) | ([”’])", r"\1\2", text)

@@ -17,7 +17,7 @@ from rich.style import Style
 
 from reader.language.annotate import Token
 from reader.language.formatting import cell_width
-from reader.language.pinyin import to_numbers, tone_of
+from reader.language.pinyin import is_hanzi, to_numbers, tone_of
 
 GAP = 3  # cells between the columns
 STACK_BELOW = 100  # terminal width under which the columns stack
@@ -90,6 +90,9 @@ TokensFor = Callable[[str], Sequence[Token] | None]
 EnglishFor = Callable[[str, str], tuple[str, str]]
 
 
+_NO_LINE_START = frozenset("，。、；：！？）」』”’》〉…,.;:!?)]")
+
+
 def _plain_tokens(text: str) -> list[Token]:
     """Before segmentation is ready: one token per character."""
     return [Token(ch, (), (), None, None, False) for ch in text]
@@ -108,6 +111,24 @@ def _syllables(token: Token, options: Options) -> list[str]:
     return list(token.pinyin)
 
 
+def _fit(tokens: Sequence[Token], width: int, options: Options) -> list[tuple[int, Token, Token]]:
+    """(index, piece to draw, token it belongs to): a word wider than the column is
+    drawn character by character (a long glossary term in a narrow terminal)."""
+    out: list[tuple[int, Token, Token]] = []
+    for index, token in enumerate(tokens):
+        reading = " ".join(_syllables(token, options)) if options.pinyin else ""
+        if len(token.text) > 1 and max(cell_width(token.text), cell_width(reading)) + 1 > width:
+            syllables = iter(token.pinyin)
+            for ch in token.text:
+                hanzi = is_hanzi(ch)
+                pinyin = tuple(s for s in [next(syllables, "")] if s) if hanzi else ()
+                piece = Token(ch, pinyin, token.definitions, token.source, token.hsk, hanzi)
+                out.append((index, piece, token))
+        else:
+            out.append((index, token, token))
+    return out
+
+
 def _layout_chinese(
     block: Block,
     tokens_for: TokensFor,
@@ -124,7 +145,7 @@ def _layout_chinese(
     scheme = TONE_SCHEMES.get(options.colours or "")
     for s_index, (_, text) in enumerate(block.sentences):
         tokens = tokens_for(text) or _plain_tokens(text)
-        for t_index, token in enumerate(tokens):
+        for t_index, token, whole in _fit(tokens, width, options):
             for part_index, part in enumerate(token.text.split("\n")):
                 if part_index:
                     rows.append(([], []))
@@ -136,6 +157,26 @@ def _layout_chinese(
                 cells = cell_width(part)
                 span = max(cells, cell_width(reading))
                 gap = 1 if options.pinyin and token.is_hanzi else 0
+                # Closing punctuation never starts a line: it may overhang by a
+                # character into the gap between the columns instead.
+                if used and used + span > width and not token.is_hanzi and part in _NO_LINE_START:
+                    # Closing punctuation never starts a line: it hangs right after the
+                    # last word's characters, at most two cells past the wrap point.
+                    bottom_row = rows[-1][1]
+                    while bottom_row and not bottom_row[-1].text.strip():
+                        bottom_row.pop()
+                    ink = sum(cell_width(segment.text) for segment in bottom_row)
+                    if ink + cells <= width + 2:
+                        style = base_style
+                        if highlight is not None and highlight[0] == s_index:
+                            style = style + styles.sentence
+                        bottom_row.append(Segment(part, style))
+                        line = (len(rows) - 1) * (2 if options.pinyin else 1) + (
+                            1 if options.pinyin else 0
+                        )
+                        placed.append(PlacedToken(s_index, t_index, whole, line, ink, cells))
+                        used = max(used, ink + cells)
+                        continue
                 if used and used + span > width:
                     rows.append(([], []))
                     used = 0
@@ -176,7 +217,7 @@ def _layout_chinese(
                     bottom.append(Segment(" ", pad_style))
                     top.append(Segment(" "))
                 line = (len(rows) - 1) * (2 if options.pinyin else 1) + (1 if options.pinyin else 0)
-                placed.append(PlacedToken(s_index, t_index, token, line, used, cells))
+                placed.append(PlacedToken(s_index, t_index, whole, line, used, cells))
                 used += span + gap
     lines: list[list[Segment]] = []
     for top, bottom in rows:
@@ -235,8 +276,12 @@ def layout_block(
         if block.kind != "paragraph"
         else (styles.byline if block.byline else styles.text)
     )
+    side_by_side = options.english and not options.stacked
+    # Two cells are kept for closing punctuation that overhangs the wrap point:
+    # the gap between the columns side by side, the right margin otherwise.
+    zh_width = left_width if side_by_side else max(10, options.width - 2)
     zh_lines, placed = _layout_chinese(
-        block, tokens_for, left_width, options, styles, highlight, base
+        block, tokens_for, zh_width, options, styles, highlight, base
     )
     en_lines: list[list[Segment]] = []
     if options.english:
@@ -254,13 +299,15 @@ def layout_block(
         current = highlight[0] if highlight is not None else None
         en_lines = _wrap_english(parts, right_width, styles.sentence, current)
     lines: list[list[Segment]] = []
-    if options.english and not options.stacked:
+    if side_by_side:
         height = max(len(zh_lines), len(en_lines))
-        gap = Segment(" " * GAP)
         for row in range(height):
-            left = zh_lines[row] if row < len(zh_lines) else []
+            left = _pad(zh_lines[row] if row < len(zh_lines) else [], left_width)
             right = en_lines[row] if row < len(en_lines) else []
-            lines.append([*_pad(left, left_width), gap, *_pad(right, right_width)])
+            # Overhanging punctuation eats into the gap, never into the English.
+            overhang = sum(cell_width(s.text) for s in left) - left_width
+            gap = Segment(" " * max(1, GAP - overhang))
+            lines.append([*left, gap, *_pad(right, right_width)])
     else:
         lines = [_pad(line, options.width) for line in zh_lines]
         if options.english:

@@ -243,3 +243,30 @@ async def test_novel_opens(size: tuple[int, int]) -> None:
         assert len(view._layouts) < 40
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert screen.session.blocks[view.cursor.block].sentences[0][1].startswith("第二回")
+
+
+def test_layout_lines_have_the_full_width_and_no_line_starts_with_a_closer() -> None:
+    from reader.document import load_document
+    from reader.language.annotate import Annotator
+    from reader.tui.layout import Options, Styles, layout_block
+    from reader.tui.session import document_blocks
+
+    annotator = Annotator()
+    doc = load_document(PARTY_BUILDING)
+    for width in (80, 120, 141):
+        for stacked in (False, True):
+            options = Options(width, stacked=stacked)
+            for block in document_blocks(doc):
+                layout = layout_block(
+                    block,
+                    options,
+                    Styles(),
+                    annotator.annotate,
+                    lambda sid, zh: ("English " * 9, ""),
+                )
+                for line in layout.lines:
+                    text = "".join(s.text for s in line)
+                    from reader.language.formatting import cell_width
+
+                    assert cell_width(text) == width
+                    assert not text.lstrip(" ").startswith(("，", "。", "”", "、"))
