@@ -270,3 +270,27 @@ def test_layout_lines_have_the_full_width_and_no_line_starts_with_a_closer() -> 
 
                     assert cell_width(text) == width
                     assert not text.lstrip(" ").startswith(("，", "。", "”", "、"))
+
+
+async def test_a_glossary_edit_retranslates_the_sentences_with_the_term(
+    model_files: dict[str, Path],
+) -> None:
+    install(model_files["copy"])
+    app = ReaderApp(str(RESOLUTION))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot, translated=True)
+        view = screen.query_one(BilingualView)
+        word = view.current()[1].token.text  # type: ignore[union-attr]
+        before = screen.session.translations["title"].en
+        await pilot.press("enter", "a")
+        await pilot.pause()
+        app.screen.query_one("#popup-input", Input).value = "OUR RENDERING"
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            title = screen.session.translations.get("title")
+            if title is not None and "OUR RENDERING" in title.en:
+                break
+        assert word in screen.session.doc.title
+        assert "OUR RENDERING" in screen.session.translations["title"].en
+        assert before != screen.session.translations["title"].en

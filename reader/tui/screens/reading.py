@@ -110,10 +110,13 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="translate")
     def translate(self) -> None:
         session = self.session
+        cancel = self._cancel
         self._total = sum(len(b.sentences) for b in session.blocks)
         batch: list[Translation] = []
         try:
-            for translation in session.translate(self._cancel):
+            for translation in session.translate(cancel):
+                if cancel.is_set():
+                    return
                 batch.append(translation)
                 if len(batch) >= APPLY_EVERY:
                     self.app.call_from_thread(self._apply, batch)
@@ -127,11 +130,13 @@ class ReadingScreen(Screen[None]):
     def _apply(self, translations: list[Translation]) -> None:
         blocks = set()
         for translation in translations:
+            if translation.id in self.session.translations:
+                continue  # a second run after a glossary edit repeats cached ones
             self.session.translations[translation.id] = translation
             index = self.session.block_of.get(translation.id)
             if index is not None:
                 blocks.add(index)
-        self._done += len(translations)
+            self._done += 1
         self.view.relayout(sorted(blocks))
         self._status()
 
@@ -177,8 +182,17 @@ class ReadingScreen(Screen[None]):
         def closed(result: str | None) -> None:
             if result == "glossary":
                 session.forget_words()
-                self.view.relayout()
                 self.notify(f"saved {entry.word} to your glossary")
+                if session.has_model:
+                    # Sentences with the term are translated again (new cache keys).
+                    stale = [k for k, t in session.translations.items() if entry.word in t.zh]
+                    for key in stale:
+                        del session.translations[key]
+                    self._done -= len(stale)
+                    self._cancel.set()
+                    self._cancel = threading.Event()
+                    self.translate()
+                self.view.relayout()
             elif result == "vocab":
                 self.save_word(
                     entry.word, " ".join(entry.pinyin), event.sentence, event.sentence_id
