@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from reader import __version__
+from reader.cli_export import add_parsers as add_export_parsers
 from reader.document import load_document, parse_text
 from reader.document.outline import format_outline, outline
 from reader.errors import ReaderError
@@ -125,7 +126,19 @@ def cmd_glossary(args: argparse.Namespace) -> int:
                 glossary.apply_import(summary)
             print(f"imported: {summary.describe()} ({glossary.user_path})")
     elif args.action == "export":
-        count = glossary.export(Path(args.file), include_builtin=args.all)
+        target = Path(args.file)
+        if target.suffix.lower() in (".tbx", ".csv"):
+            from reader.export.termbase import export_glossary
+
+            count = export_glossary(
+                glossary,
+                target,
+                fmt=target.suffix.lower()[1:],
+                include_builtin=args.all,
+                force=True,
+            )
+        else:
+            count = glossary.export(target, include_builtin=args.all)
         print(f"exported {count} terms to {args.file}")
     return 0
 
@@ -345,7 +358,9 @@ def _build_parser() -> argparse.ArgumentParser:
     a = actions.add_parser("import", help="merge terms from a TSV or CSV file")
     a.add_argument("file", metavar="FILE")
     a.add_argument("--dry-run", action="store_true", help="only say what would change")
-    a = actions.add_parser("export", help="write your terms as OmegaT TSV")
+    a = actions.add_parser(
+        "export", help="write your terms: OmegaT TSV, or TBX-Basic / CSV by the file's extension"
+    )
     a.add_argument("file", metavar="FILE")
     a.add_argument("--all", action="store_true", help="include the built-in glossary")
     p.set_defaults(handler=cmd_glossary)
@@ -395,6 +410,8 @@ def _build_parser() -> argparse.ArgumentParser:
     a = actions.add_parser("remove", help="remove an installed model")
     a.add_argument("name", metavar="NAME")
     p.set_defaults(handler=cmd_models)
+
+    add_export_parsers(commands)
 
     p = commands.add_parser("cache", help="the translation cache", description="Translation cache.")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -37,7 +37,9 @@ def _word_gloss(token: Token) -> str:
     # or to the senses of the word it points to (listed as "浙江省: Zhejiang …").
     senses = [d for d in token.definitions if not _POINTER.match(d)] or list(token.definitions)
     sense = senses[0]
-    if token.source == "characters" or (": " in sense and sense.split(": ", 1)[0] in token.definitions[0]):
+    if token.source == "characters" or (
+        ": " in sense and sense.split(": ", 1)[0] in token.definitions[0]
+    ):
         sense = sense.split(": ", 1)[-1]
     first = _NOTE.sub("", sense.split(";")[0]).strip()
     if len(first) > 24 and ", " in first:

@@ -294,3 +294,30 @@ async def test_a_glossary_edit_retranslates_the_sentences_with_the_term(
         assert word in screen.session.doc.title
         assert "OUR RENDERING" in screen.session.translations["title"].en
         assert before != screen.session.translations["title"].en
+
+
+async def test_save_word_and_export(user_dirs: Path) -> None:
+    from reader.store import vocab
+    from reader.tui.screens.export import ExportScreen
+
+    app = ReaderApp(str(RESOLUTION))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        word = screen.query_one(BilingualView).current()[1].token.text  # type: ignore[union-attr]
+        await pilot.press("enter", "s")
+        await pilot.pause()
+        saved = vocab.list_words()
+        assert [e.word for e in saved] == [word]
+        assert saved[0].sentence and saved[0].pinyin
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        target = user_dirs / "out.md"
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if target.exists():
+                break
+        assert target.exists()
+        assert "中共浙江省委" in target.read_text(encoding="utf-8")

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from reader.translate.base import Translation
 from reader.tui.layout import TONE_SCHEMES
+from reader.tui.screens.export import ExportScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.popup import GlossaryPopup
 from reader.tui.session import ReadingSession
@@ -37,6 +38,7 @@ class ReadingScreen(Screen[None]):
         Binding("n", "next_match(1)", "next match", show=False),
         Binding("N", "next_match(-1)", "previous match", show=False),
         Binding("b", "bookmark", "bookmark"),
+        Binding("e", "export", "export"),
         Binding("question_mark", "help", "keys", key_display="?"),
         Binding("q", "quit_reader", "quit"),
         Binding("escape", "close_panels", "close", show=False),
@@ -201,25 +203,21 @@ class ReadingScreen(Screen[None]):
         self.app.push_screen(popup, closed)
 
     def save_word(self, word: str, pinyin: str, sentence: str, sentence_id: str) -> None:
-        import importlib
+        from reader.store import vocab
 
-        try:
-            vocab = importlib.import_module("reader.store.vocab")
-        except ImportError:  # the vocabulary store lands with the export issue
-            self.notify("the vocabulary list is not available in this version", severity="warning")
-            return
         entry = self.session.annotator.lookup(word)
         definition = ""
         if entry.glossary:
             definition = entry.glossary.target
         elif entry.readings and entry.readings[0].senses:
             definition = entry.readings[0].senses[0]
-        vocab.add_word(
+        vocab.add(
             word=word,
             pinyin=pinyin,
             definition=definition,
             sentence=sentence.strip(),
             document=self.session.doc.title,
+            document_sha256=self.session.doc.source_sha256,
             sentence_id=sentence_id,
         )
         self.notify(f"saved {word} to your vocabulary")
@@ -326,6 +324,37 @@ class ReadingScreen(Screen[None]):
             if isinstance(binding, Binding):
                 rows.append((binding.key_display or binding.key, binding.description))
         self.app.push_screen(HelpScreen(rows))
+
+    def action_export(self) -> None:
+        from reader.export import default_out_path
+
+        source = self.session.doc.path or self.session.doc.title
+        default = str(default_out_path(source, "html"))
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export(path)
+
+        self.app.push_screen(ExportScreen(default), chosen)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, path: str) -> None:
+        """The export issue's code, in a worker: the reader stays responsive."""
+        from pathlib import Path
+
+        from reader.errors import ReaderError
+        from reader.export import export_document
+
+        fmt = Path(path).suffix.lower().lstrip(".")
+        self.app.call_from_thread(self.notify, f"exporting {path}…", timeout=3)
+        try:
+            written = export_document(
+                self.session.doc, fmt, Path(path), pinyin=self.query_one(BilingualView).pinyin
+            )
+        except ReaderError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"wrote {written}")
 
     def action_quit_reader(self) -> None:
         self._cancel.set()

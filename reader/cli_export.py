@@ -1,0 +1,186 @@
+"""``reader export`` and ``reader vocab``: argument parsing only, one core call each.
+
+``reader.cli`` registers these with :func:`add_parsers`. Errors a user can
+cause are :class:`~reader.errors.ReaderError` (one line, exit status 2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.errors import ReaderError
+
+if TYPE_CHECKING:
+    from reader.export.aligned import Progress
+    from reader.store.vocab import VocabEntry
+
+EXPORT_FORMATS = ("md", "html", "tmx", "tsv", "csv", "json", "epub")
+
+
+def _progress() -> Progress | None:
+    """A one-line sentence counter on stderr when it is a terminal, else nothing."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\rtranslating: {done}/{total} sentences", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reader.document import load_document
+    from reader.export import default_out_path, export_document
+
+    doc = load_document(args.file)
+    out = Path(args.out) if args.out else default_out_path(args.file, args.format)
+    if out.is_dir():
+        out = default_out_path(args.file, args.format, out)
+    written = export_document(
+        doc,
+        args.format,
+        out,
+        translator_choice=args.translator,
+        pinyin=args.pinyin,
+        force=args.force,
+        layout=args.layout,
+        progress=_progress(),
+    )
+    print(f"wrote {written}")
+    return 0
+
+
+def cmd_vocab(args: argparse.Namespace) -> int:
+    from reader.store import vocab
+
+    if args.action == "list":
+        entries = vocab.load()
+        if args.json:
+            print(json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=2))
+        elif not entries:
+            print(f"no saved words ({vocab.vocab_path()})")
+        else:
+            for e in entries:
+                print("\t".join([e.word, e.pinyin, e.definition]))
+    elif args.action == "add":
+        entry = _add_word(args)
+        print(f"added {entry.word} {entry.pinyin} ({vocab.vocab_path()})")
+    elif args.action == "remove":
+        if not vocab.remove(args.word):
+            raise ReaderError(f"{args.word!r} is not in your vocabulary list")
+        print(f"removed {args.word}")
+    elif args.action == "export":
+        entries = _export_entries(args)
+        from reader.export.vocab import export_vocab
+
+        count = export_vocab(entries, Path(args.path), args.format, force=args.force)
+        print(f"exported {count} words to {args.path}")
+    return 0
+
+
+def _add_word(args: argparse.Namespace) -> VocabEntry:
+    from reader.language.annotate import Annotator
+    from reader.settings import load_settings
+    from reader.store import vocab
+
+    settings = load_settings()
+    annotator = Annotator(hsk_standard=settings.hsk_standard, tone_numbers=settings.tone_numbers)
+    entry = annotator.lookup(args.word)
+    definition = args.definition or ""
+    if not definition:
+        if entry.glossary:
+            definition = entry.glossary.target
+        elif entry.readings and entry.readings[0].senses:
+            definition = entry.readings[0].senses[0]
+    if not definition and not entry.readings and not entry.glossary:
+        raise ReaderError(f"{args.word!r}: not in CC-CEDICT or the glossary (give --definition)")
+    return vocab.add(
+        args.word,
+        " ".join(entry.pinyin),
+        definition,
+        args.sentence or "",
+        args.document or "",
+    )
+
+
+def _export_entries(args: argparse.Namespace) -> list[VocabEntry]:
+    from reader.store import vocab
+
+    if args.hsk_above is not None and not args.from_document:
+        raise ReaderError("--hsk-above needs --from-document FILE")
+    if not args.from_document:
+        return vocab.load()
+    from reader.document import load_document
+    from reader.export import document_annotator
+
+    doc = load_document(args.from_document)
+    level = 0 if args.hsk_above is None else args.hsk_above
+    return vocab.words_above(doc, level, document_annotator(doc))
+
+
+def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """Register ``export`` and ``vocab`` on the ``add_subparsers()`` object of ``reader``."""
+    p = commands.add_parser(
+        "export",
+        help="write a document and its English as md, html, tmx, tsv, csv, json or epub",
+        description="Export FILE with its English aligned sentence by sentence. The English is "
+        "the installed model's translation, or a word-by-word gloss (labelled as such) when "
+        "no model is installed. Writes NAME.FORMAT in the current folder unless --out.",
+    )
+    p.add_argument("file", metavar="FILE", help="a UTF-8, UTF-16, GB18030 or Big5 text file")
+    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, required=True)
+    p.add_argument("--out", "-o", metavar="PATH", help="file (or folder) to write")
+    p.add_argument("--translator", choices=["argos", "gloss"], help="default: argos if installed")
+    p.add_argument(
+        "--pinyin",
+        action="store_true",
+        help="pinyin in md and epub; shown at first in html (json, tsv, csv always have it)",
+    )
+    p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument(
+        "--layout",
+        choices=["interleaved", "table"],
+        default="interleaved",
+        help="md: paragraph pairs one after the other, or a two-column table",
+    )
+    p.set_defaults(handler=cmd_export)
+
+    p = commands.add_parser(
+        "vocab",
+        help="your vocabulary list, and flash cards from it or from a document",
+        description="Words saved while reading, with pinyin, definition and the sentence they "
+        "came from; export them for Anki (TSV with Anki's headers, or .apkg) or as plain TSV.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("list", help="list saved words")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a = actions.add_parser("add", help="save a word")
+    a.add_argument("word", metavar="WORD")
+    a.add_argument("--sentence", metavar="TEXT", help="the sentence it came from")
+    a.add_argument("--definition", metavar="TEXT", help="default: the first dictionary sense")
+    a.add_argument("--document", metavar="TITLE", help="where the sentence is from")
+    a = actions.add_parser("remove", help="forget a saved word")
+    a.add_argument("word", metavar="WORD")
+    a = actions.add_parser(
+        "export",
+        help="write flash cards",
+        description="Write the saved words (or, with --from-document, every word of FILE above "
+        "an HSK level) as Anki-importable TSV, plain TSV or an Anki package.",
+    )
+    a.add_argument("path", metavar="PATH")
+    a.add_argument("--format", "-f", choices=["anki", "tsv", "apkg"], default="anki")
+    a.add_argument("--from-document", metavar="FILE", help="words from FILE, not your list")
+    a.add_argument(
+        "--hsk-above",
+        metavar="N",
+        type=int,
+        help="with --from-document: words above HSK level N (0-7; words in no list count too)",
+    )
+    a.add_argument("--force", action="store_true", help="replace an existing file")
+    p.set_defaults(handler=cmd_vocab)

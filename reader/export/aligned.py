@@ -1,0 +1,226 @@
+"""The aligned document: each section's heading, paragraphs and sentences with their English.
+
+:func:`align` is the building block every export format reads. It translates
+the document a few hundred sentences at a time and yields one
+:class:`AlignedSection` after another, so a whole novel is never held in
+memory more than once (the parsed document) while an export streams to disk.
+Paragraph English is its sentences' English joined with a space.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from reader.document.model import Document, Paragraph, ParagraphKind, Section
+from reader.language.annotate import Annotator, Token
+from reader.translate.base import Translation, TranslatorInfo
+from reader.translate.pipeline import Pipeline
+from reader.translate.service import TITLE_ID
+from reader.translate.terms import TermCheck
+
+#: Sentences translated per pipeline run: enough for full batches, small
+#: enough that only a little of a long book is in memory at once.
+CHUNK_SENTENCES = 256
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedSentence:
+    id: str
+    zh: str
+    en: str
+    #: The annotator's tokens when the export asked for them (pinyin, terms), else ().
+    tokens: tuple[Token, ...] = ()
+    terms: tuple[TermCheck, ...] = ()
+    flag: str | None = None
+
+    @property
+    def pinyin(self) -> str:
+        """Space-separated syllables, one per Hanzi ("" without tokens)."""
+        return " ".join(s for token in self.tokens for s in token.pinyin)
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedParagraph:
+    id: str
+    #: The paragraph's source text (its sentences joined).
+    zh: str
+    sentences: tuple[AlignedSentence, ...]
+    kind: ParagraphKind = "body"
+
+    @property
+    def en(self) -> str:
+        return " ".join(s.en for s in self.sentences if s.en)
+
+    @property
+    def pinyin(self) -> str:
+        return " ".join(s.pinyin for s in self.sentences if s.pinyin)
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    zh: str
+    en: str
+    tokens: tuple[Token, ...] = ()
+
+    @property
+    def pinyin(self) -> str:
+        return " ".join(s for token in self.tokens for s in token.pinyin)
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedSection:
+    id: str
+    #: 1 for a top-level section, one deeper per nesting level.
+    level: int
+    title: Heading
+    paragraphs: tuple[AlignedParagraph, ...]
+    #: Id of the top-level section this one belongs to (its own id at level 1).
+    top: str
+    #: Id of the enclosing section, None at the top level.
+    parent: str | None = None
+
+
+@dataclass
+class AlignedDocument:
+    title: Heading
+    translator: TranslatorInfo
+    path: str | None
+    sha256: str
+    encoding: str
+    #: Sections in document order, flattened (nesting in ``level``/``parent``);
+    #: a single-use iterator that translates as it goes.
+    sections: Iterator[AlignedSection]
+    #: Sections and sentences to come, for progress and tables of contents.
+    section_count: int = 0
+    sentence_count: int = 0
+    #: Every section's (id, level, Chinese title, parent), known before translation.
+    outline: tuple[tuple[str, int, str, str | None], ...] = field(default_factory=tuple)
+
+    @property
+    def is_gloss(self) -> bool:
+        return self.translator.name == "gloss"
+
+
+def translator_note(info: TranslatorInfo) -> str:
+    """One line that says what the English is; a gloss is never called a translation."""
+    if info.name == "gloss":
+        return (
+            "The English is a word-by-word gloss from the dictionary and glossary, "
+            "not a translation (no translation model was installed)."
+        )
+    return f"The English is a machine translation ({info.label()}), not reviewed by a person."
+
+
+def _placed(doc: Document) -> Iterator[tuple[Section, str, str | None]]:
+    """Every section in document order with its top-level ancestor and parent ids."""
+
+    def visit(
+        section: Section, top: str, parent: str | None
+    ) -> Iterator[tuple[Section, str, str | None]]:
+        yield section, top, parent
+        for child in section.children:
+            yield from visit(child, top, section.id)
+
+    for section in doc.sections:
+        yield from visit(section, section.id, None)
+
+
+def _chunks(
+    placed: Sequence[tuple[Section, str, str | None]], size: int
+) -> Iterator[list[tuple[Section, str, str | None]]]:
+    chunk: list[tuple[Section, str, str | None]] = []
+    count = 0
+    for item in placed:
+        chunk.append(item)
+        count += 1 + sum(len(p.sentences) for p in item[0].paragraphs)
+        if count >= size:
+            yield chunk
+            chunk, count = [], 0
+    if chunk:
+        yield chunk
+
+
+def _units(sections: Sequence[tuple[Section, str, str | None]]) -> Iterator[tuple[str, str]]:
+    for section, _, _ in sections:
+        if section.title:
+            yield section.id, section.title
+        for paragraph in section.paragraphs:
+            for sentence in paragraph.sentences:
+                yield sentence.id, sentence.text
+
+
+def align(
+    doc: Document,
+    pipeline: Pipeline,
+    *,
+    annotator: Annotator | None = None,
+    cancel: threading.Event | None = None,
+    progress: Progress | None = None,
+    chunk_sentences: int = CHUNK_SENTENCES,
+) -> AlignedDocument:
+    """The aligned document; sections are translated (and annotated) as they are read.
+
+    With an ``annotator`` every sentence and heading carries its tokens, for
+    pinyin and glossary marks. ``cancel`` stops before the next batch; the
+    sections iterator then ends early.
+    """
+
+    def tokens(text: str) -> tuple[Token, ...]:
+        return tuple(annotator.annotate(text)) if annotator is not None and text else ()
+
+    title_en = next(iter(pipeline.run([(TITLE_ID, doc.title)], cancel)), None)
+    title = Heading(doc.title, title_en.en if title_en else "", tokens(doc.title))
+    placed = list(_placed(doc))
+    total = sum(len(p.sentences) for p in doc.paragraphs())
+
+    def sentence(paragraph: Paragraph, found: dict[str, Translation]) -> Iterator[AlignedSentence]:
+        for s in paragraph.sentences:
+            t = found.get(s.id)
+            yield AlignedSentence(
+                s.id,
+                s.text,
+                t.en if t else "",
+                tokens(s.text),
+                t.terms if t else (),
+                t.flag if t else None,
+            )
+
+    def sections() -> Iterator[AlignedSection]:
+        done = 0
+        for chunk in _chunks(placed, chunk_sentences):
+            found = {t.id: t for t in pipeline.run(_units(chunk), cancel)}
+            if cancel is not None and cancel.is_set():
+                return
+            for section, top, parent in chunk:
+                heading = found.get(section.id)
+                paragraphs = tuple(
+                    AlignedParagraph(p.id, p.text, tuple(sentence(p, found)), p.kind)
+                    for p in section.paragraphs
+                )
+                yield AlignedSection(
+                    section.id,
+                    section.level,
+                    Heading(section.title, heading.en if heading else "", tokens(section.title)),
+                    paragraphs,
+                    top,
+                    parent,
+                )
+                done += sum(len(p.sentences) for p in paragraphs)
+                if progress is not None:
+                    progress(done, total)
+
+    return AlignedDocument(
+        title=title,
+        translator=pipeline.translator.info,
+        path=doc.path,
+        sha256=doc.source_sha256,
+        encoding=doc.encoding,
+        sections=sections(),
+        section_count=len(placed),
+        sentence_count=total,
+        outline=tuple((s.id, s.level, s.title, parent) for s, _, parent in placed),
+    )

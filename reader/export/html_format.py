@@ -1,0 +1,123 @@
+"""HTML: one standalone page, Chinese and English side by side, pinyin as ``<ruby>``.
+
+No script and no external resource: the pinyin toggle is a checkbox and a CSS
+rule, glossary terms carry their English in a ``title`` tooltip, and every
+piece of text goes through :func:`html.escape` (a ``<script>`` in the source
+shows as text). Print CSS drops the toggle and keeps paragraph pairs together.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import TextIO
+
+from reader import __version__
+from reader.export.aligned import AlignedDocument, AlignedParagraph, translator_note
+from reader.export.output import xml_safe
+from reader.language.annotate import Token
+
+CSS = """
+:root { --rule: #d8d8d8; --muted: #666; --term: #8a5a00; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 72rem; padding: 1rem 1.5rem 3rem; line-height: 1.6;
+  font-family: "Noto Serif", Georgia, serif; color: #111; background: #fff; }
+[lang|="zh"] { font-family: "Noto Serif CJK SC", "Source Han Serif SC", "Songti SC",
+  "SimSun", serif; }
+header.doc { border-bottom: 1px solid var(--rule); margin-bottom: 1rem; }
+.translator { color: var(--muted); font-size: 0.9rem; }
+.toggle { font-size: 0.9rem; color: var(--muted); display: inline-block; margin: 0.5rem 0; }
+.pair { display: grid; grid-template-columns: 1fr 1fr; gap: 1.5rem; padding: 0.35rem 0;
+  border-bottom: 1px solid #f0f0f0; }
+.pair > div { min-width: 0; }
+.pair.heading { border-bottom: none; margin-top: 1.2rem; }
+.pair.heading > * { margin: 0; }
+.byline { font-style: italic; text-align: right; }
+ruby { ruby-position: over; }
+rt { font-size: 0.55em; color: var(--muted); font-family: system-ui, sans-serif; }
+.term { border-bottom: 1px dotted var(--term); cursor: help; }
+.flag { color: #a00; font-size: 0.8rem; }
+#show-pinyin:not(:checked) ~ main rt, #show-pinyin:not(:checked) ~ header rt { display: none; }
+#show-pinyin { margin-left: 0; }
+@media (max-width: 40rem) { .pair { grid-template-columns: 1fr; gap: 0.2rem; } }
+@media print {
+  body { max-width: none; padding: 0; font-size: 10.5pt; }
+  .toggle, #show-pinyin { display: none; }
+  .pair { break-inside: avoid; border-bottom: none; }
+  .pair.heading { break-after: avoid; }
+  .term { border-bottom: none; }
+}
+"""
+
+
+def _e(text: str) -> str:
+    return html.escape(xml_safe(text), quote=True)
+
+
+def ruby(tokens: Iterable[Token]) -> str:
+    """Tokens as HTML: Hanzi words in ``<ruby>``, glossary terms with a tooltip."""
+    out: list[str] = []
+    for token in tokens:
+        text = _e(token.text)
+        if token.is_hanzi and token.pinyin:
+            text = f"<ruby>{text}<rp>(</rp><rt>{_e(' '.join(token.pinyin))}</rt><rp>)</rp></ruby>"
+        if token.source in ("user", "glossary") and token.definitions:
+            text = f'<span class="term" title="{_e(token.definitions[0])}">{text}</span>'
+        out.append(text)
+    return "".join(out)
+
+
+def _zh(text: str, tokens: tuple[Token, ...]) -> str:
+    body = ruby(tokens) if tokens else _e(text)
+    return body.replace("\n", "<br>\n")
+
+
+def _paragraph(p: AlignedParagraph) -> str:
+    kind = ' class="byline"' if p.kind == "byline" else ""
+    zh = "".join(
+        f'<span class="s" id="{_e(s.id)}">{_zh(s.zh, s.tokens)}</span>' for s in p.sentences
+    )
+    en = " ".join(
+        f'<span class="s" data-id="{_e(s.id)}">{_e(s.en)}</span>'
+        + (f' <span class="flag">[{_e(s.flag)}]</span>' if s.flag else "")
+        for s in p.sentences
+        if s.en
+    )
+    return (
+        f'<div class="pair" id="{_e(p.id)}">'
+        f'<div class="zh" lang="zh-CN"><p{kind}>{zh}</p></div>'
+        f'<div class="en" lang="en"><p{kind}>{en}</p></div></div>\n'
+    )
+
+
+def write_html(aligned: AlignedDocument, out: TextIO, *, pinyin: bool = False) -> None:
+    title = aligned.title
+    info = aligned.translator
+    page_title = f"{title.zh} — {title.en}" if title.en else title.zh
+    out.write(
+        "<!DOCTYPE html>\n"
+        '<html lang="zh-CN">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f'<meta name="generator" content="reader {_e(__version__)}">\n'
+        f"<title>{_e(page_title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f'<input type="checkbox" id="show-pinyin"{" checked" if pinyin else ""}>'
+        '<label class="toggle" for="show-pinyin">pinyin 拼音</label>\n'
+        '<header class="doc"><div class="pair heading">'
+        f'<h1 class="zh" lang="zh-CN">{_zh(title.zh, title.tokens)}</h1>'
+        f'<h1 class="en" lang="en">{_e(title.en)}</h1></div>\n'
+        f'<p class="translator" data-translator="{_e(info.name)}">'
+        f"{_e(translator_note(info))}</p></header>\n<main>\n"
+    )
+    for section in aligned.sections:
+        level = min(section.level + 1, 6)
+        out.write(f'<section id="{_e(section.id)}" data-level="{section.level}">\n')
+        if section.title.zh:
+            out.write(
+                f'<div class="pair heading"><h{level} class="zh" lang="zh-CN">'
+                f"{_zh(section.title.zh, section.title.tokens)}</h{level}>"
+                f'<h{level} class="en" lang="en">{_e(section.title.en)}</h{level}></div>\n'
+            )
+        for paragraph in section.paragraphs:
+            out.write(_paragraph(paragraph))
+        out.write("</section>\n")
+    out.write("</main>\n</body>\n</html>\n")

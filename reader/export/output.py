@@ -1,0 +1,77 @@
+"""The one way an export reaches the disk: checked, then written atomically.
+
+Every format writes through :func:`output_path` (a temporary file beside the
+target, renamed over it only when the whole export succeeded), so a failed or
+interrupted export leaves no partial file and keeps an older one intact. An
+existing file is kept unless ``force``; a path that cannot be written is a
+one-line :class:`~reader.errors.ReaderError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TextIO
+
+from reader.errors import ReaderError
+from reader.store.atomic import atomic_path
+
+#: Characters XML 1.0 forbids (C0 controls other than tab, LF, CR; surrogates;
+#: U+FFFE/U+FFFF): dropped from XML, XHTML and HTML output.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+_BREAK = re.compile(r"[ \t]*[\r\n][\s]*|\t")
+
+
+def xml_safe(text: str) -> str:
+    return _NOT_XML.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` stripped, tabs and line breaks (with the spaces around them) as one space."""
+    return _BREAK.sub(" ", text).strip()
+
+
+def check_target(path: str | Path, *, force: bool, source: str | Path | None = None) -> Path:
+    """``path`` as a Path, or a one-line error if it must not be written."""
+    target = Path(path)
+    if target.is_dir():
+        raise ReaderError(f"{target}: is a folder; give a file name")
+    if source is not None and target.exists() and _same_file(target, Path(source)):
+        raise ReaderError(f"{target}: is the document being exported; choose another name")
+    if not force and (target.exists() or target.is_symlink()):
+        raise ReaderError(f"{target}: already exists (use --force to replace it)")
+    return target
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def output_path(
+    path: str | Path, *, force: bool = False, source: str | Path | None = None
+) -> Iterator[Path]:
+    """A temporary path to write to; it becomes ``path`` when the block succeeds."""
+    target = check_target(path, force=force, source=source)
+    with atomic_path(target) as temp:
+        yield temp
+
+
+@contextlib.contextmanager
+def output_text(
+    path: str | Path, *, force: bool = False, source: str | Path | None = None
+) -> Iterator[TextIO]:
+    """A UTF-8 text handle (``\\n`` written as is) whose content becomes ``path``."""
+    with (
+        output_path(path, force=force, source=source) as temp,
+        open(temp, "w", encoding="utf-8", newline="") as handle,
+    ):
+        yield handle

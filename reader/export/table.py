@@ -1,0 +1,48 @@
+"""TSV and CSV: one row per sentence (title and headings too), streamed.
+
+Columns: ``id, section, zh, pinyin, en, translator``: ``section`` is the
+Chinese heading of the sentence's section, ``translator`` says whether the
+English is a machine translation (the model) or a ``gloss``. TSV has no
+quoting, so tabs and line breaks inside a cell become spaces; CSV is RFC 4180
+(quoted where needed, CRLF line ends) through the :mod:`csv` module.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from typing import TextIO
+
+from reader.export.aligned import AlignedDocument
+from reader.export.output import one_line
+from reader.translate.service import TITLE_ID
+
+COLUMNS = ("id", "section", "zh", "pinyin", "en", "translator")
+
+
+def rows(aligned: AlignedDocument) -> Iterator[tuple[str, ...]]:
+    info = aligned.translator
+    label = f"{info.name}: {info.label()}" if info.model else info.name
+    title = aligned.title
+    if title.zh.strip():
+        yield TITLE_ID, "", title.zh, title.pinyin, title.en, label
+    for section in aligned.sections:
+        heading = section.title
+        if heading.zh.strip():
+            yield section.id, heading.zh, heading.zh, heading.pinyin, heading.en, label
+        for paragraph in section.paragraphs:
+            for s in paragraph.sentences:
+                yield s.id, heading.zh, s.zh, s.pinyin, s.en, label
+
+
+def write_tsv(aligned: AlignedDocument, out: TextIO) -> None:
+    out.write("\t".join(COLUMNS) + "\n")
+    for row in rows(aligned):
+        out.write("\t".join(one_line(cell) for cell in row) + "\n")
+
+
+def write_csv(aligned: AlignedDocument, out: TextIO) -> None:
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows(aligned):
+        writer.writerow([cell.strip() for cell in row])

@@ -1,0 +1,178 @@
+"""The user's vocabulary list: words saved while reading, with the sentence they came from.
+
+One JSON file (``vocabulary.json`` in the user data folder), rewritten
+atomically on every change. A word is listed once: saving it again updates its
+pinyin, definition and sentence and keeps the date it was first added. A file
+that cannot be read is an error, never silently replaced.
+
+:func:`words_above` gives every word of a document above an HSK level, in the
+same shape, for exporting as flash cards.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, fields, replace
+from pathlib import Path
+
+from reader.document.model import Document
+from reader.errors import ReaderError
+from reader.language.annotate import Annotator
+from reader.language.hsk import BAND
+from reader.store.atomic import write_text
+from reader.store.paths import data_dir
+
+VOCAB_FILE = "vocabulary.json"
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class VocabEntry:
+    word: str
+    pinyin: str = ""
+    definition: str = ""
+    #: The sentence the word was saved from, as in the document.
+    sentence: str = ""
+    #: The document's title and content hash (its ids are only valid for that text).
+    document: str = ""
+    document_sha256: str = ""
+    sentence_id: str = ""
+    #: ISO date (YYYY-MM-DD) the word was first saved.
+    added: str = ""
+
+
+def vocab_path() -> Path:
+    return data_dir() / VOCAB_FILE
+
+
+def _from_json(row: object) -> VocabEntry | None:
+    if not isinstance(row, dict) or not isinstance(row.get("word"), str) or not row["word"]:
+        return None
+    names = {f.name for f in fields(VocabEntry)}
+    return VocabEntry(**{k: str(v) for k, v in row.items() if k in names and v is not None})
+
+
+def load(path: Path | None = None) -> list[VocabEntry]:
+    """Every saved word, oldest first; a missing file is an empty list."""
+    path = path or vocab_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise ReaderError(f"{path}: cannot read the vocabulary list ({exc})") from None
+    rows = data.get("words") if isinstance(data, dict) else data
+    if not isinstance(rows, list):
+        raise ReaderError(f"{path}: not a vocabulary list")
+    return [entry for entry in map(_from_json, rows) if entry is not None]
+
+
+def _save(entries: list[VocabEntry], path: Path) -> None:
+    data = {"version": 1, "words": [asdict(e) for e in entries]}
+    write_text(path, json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+
+
+def add(
+    word: str,
+    pinyin: str = "",
+    definition: str = "",
+    sentence: str = "",
+    document: str = "",
+    document_sha256: str = "",
+    sentence_id: str = "",
+    *,
+    path: Path | None = None,
+) -> VocabEntry:
+    """Save a word (again); returns the entry as stored."""
+    word = word.strip()
+    if not word:
+        raise ReaderError("no word to add to the vocabulary list")
+    path = path or vocab_path()
+    entry = VocabEntry(
+        word,
+        " ".join(pinyin.split()),
+        " ".join(definition.split()),
+        " ".join(sentence.split()),
+        document.strip(),
+        document_sha256.strip(),
+        sentence_id.strip(),
+        datetime.date.today().isoformat(),
+    )
+    with _lock:
+        entries = load(path)
+        for n, old in enumerate(entries):
+            if old.word == word:
+                entry = replace(entry, added=old.added or entry.added)
+                entries[n] = entry
+                break
+        else:
+            entries.append(entry)
+        _save(entries, path)
+    return entry
+
+
+#: The name the reader UI calls (keyword arguments as :func:`add`).
+add_word = add
+
+
+def remove(word: str, *, path: Path | None = None) -> bool:
+    """Forget a word; False if it was not in the list."""
+    path = path or vocab_path()
+    with _lock:
+        entries = load(path)
+        kept = [e for e in entries if e.word != word.strip()]
+        if len(kept) == len(entries):
+            return False
+        _save(kept, path)
+    return True
+
+
+def list_words(path: Path | None = None) -> list[VocabEntry]:
+    return load(path)
+
+
+def words_above(
+    doc: Document, level: int, annotator: Annotator, *, unlisted: bool = True
+) -> list[VocabEntry]:
+    """Each word of ``doc`` whose HSK level is above ``level``, once, in order of appearance.
+
+    Level 7 stands for the 7–9 band, so ``level`` 6 asks for the band. With
+    ``unlisted``, words in no HSK list count as above every level, if a
+    dictionary or glossary defines them (names pieced together from single
+    characters do not).
+    """
+    if not 0 <= level <= BAND:
+        raise ReaderError(f"HSK level {level}: choose 0 to {BAND} (7 is the 7-9 band)")
+    return list(_words_above(doc, level, annotator, unlisted))
+
+
+def _words_above(
+    doc: Document, level: int, annotator: Annotator, unlisted: bool
+) -> Iterator[VocabEntry]:
+    seen: set[str] = set()
+    today = datetime.date.today().isoformat()
+    for section in doc.walk():
+        for paragraph in section.paragraphs:
+            for sentence in paragraph.sentences:
+                for token in annotator.annotate(sentence.text):
+                    if not token.is_hanzi or token.text in seen or not token.definitions:
+                        continue
+                    if token.hsk is None:
+                        if not unlisted or token.source == "characters":
+                            continue
+                    elif token.hsk <= level:
+                        continue
+                    seen.add(token.text)
+                    yield VocabEntry(
+                        token.text,
+                        " ".join(token.pinyin),
+                        token.definitions[0],
+                        " ".join(sentence.text.split()),
+                        doc.title,
+                        doc.source_sha256,
+                        sentence.id,
+                        today,
+                    )

@@ -1,0 +1,173 @@
+"""The vocabulary list, words above an HSK level, flash-card exports, and the term base."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from reader.document import Document
+from reader.errors import ReaderError
+from reader.export.termbase import export_glossary
+from reader.export.vocab import ANKI_COLUMNS, export_vocab
+from reader.language.annotate import Annotator
+from reader.language.glossary import Glossary
+from reader.store import vocab
+from reader.store.paths import data_dir
+
+
+def test_add_list_remove() -> None:
+    assert vocab.load() == []
+    first = vocab.add("富裕", "fù yù", "prosperous", "共同富裕很重要。", "决议", "abc", "s1.p1.t1")
+    assert first.added and first.document_sha256 == "abc"
+    vocab.add("重要", "zhòng yào", "important")
+    assert [e.word for e in vocab.load()] == ["富裕", "重要"]
+    assert vocab.vocab_path() == data_dir() / "vocabulary.json"
+    # Saving a word again updates it in place and keeps its date.
+    again = vocab.add("富裕", "fù yù", "rich", "他很富裕。")
+    assert (again.definition, again.sentence, again.added) == ("rich", "他很富裕。", first.added)
+    assert [e.word for e in vocab.load()] == ["富裕", "重要"]
+    assert vocab.remove("富裕") and not vocab.remove("富裕")
+    assert [e.word for e in vocab.list_words()] == ["重要"]
+    data = json.loads(vocab.vocab_path().read_text(encoding="utf-8"))
+    assert data["version"] == 1 and data["words"][0]["word"] == "重要"
+    assert not [p for p in vocab.vocab_path().parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_the_ui_call() -> None:
+    """reader/tui calls ``add_word`` with these keywords."""
+    entry = vocab.add_word(
+        word="共同",
+        pinyin="gòng tóng",
+        definition="common",
+        sentence="  共同富裕\n很重要。 ",
+        document="决议",
+        sentence_id="s0.p1.t1",
+    )
+    assert entry.sentence == "共同富裕 很重要。" and entry.sentence_id == "s0.p1.t1"
+    assert vocab.load() == [entry]
+
+
+def test_a_damaged_list_is_an_error_not_overwritten() -> None:
+    path = vocab.vocab_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ReaderError, match="cannot read the vocabulary list"):
+        vocab.add("词", "cí", "word")
+    assert path.read_text(encoding="utf-8") == "{not json"
+    with pytest.raises(ReaderError, match="no word"):
+        vocab.add("  ")
+
+
+def test_words_above_an_hsk_level(party_building: Document, annotator: Annotator) -> None:
+    words = vocab.words_above(party_building, 6, annotator)
+    assert words and len({w.word for w in words}) == len(words)
+    for w in words:
+        level = annotator.hsk.level(w.word)
+        assert level is None or level > 6
+        assert w.pinyin and w.definition and w.document == party_building.title
+        sentence = party_building.find(w.sentence_id)
+        assert sentence is not None and w.word in sentence.text.replace("\n", "")
+    everything = vocab.words_above(party_building, 0, annotator)
+    assert len(everything) > len(words)
+    listed_only = vocab.words_above(party_building, 6, annotator, unlisted=False)
+    assert all(annotator.hsk.level(w.word) == 7 for w in listed_only)
+    with pytest.raises(ReaderError, match="HSK level 9"):
+        vocab.words_above(party_building, 9, annotator)
+
+
+def _entries() -> list[vocab.VocabEntry]:
+    return [
+        vocab.VocabEntry("富裕", "fù yù", "prosperous", '他说"富裕"\t<b>', "决议", "", "s1.p1.t1"),
+        vocab.VocabEntry("重要", "zhòng yào", "important"),
+    ]
+
+
+def test_anki_tsv(tmp_path: Path) -> None:
+    out = tmp_path / "cards.txt"
+    assert export_vocab(_entries(), out, "anki") == 2
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[:3] == ["#separator:tab", "#html:false", "#columns:" + "\t".join(ANKI_COLUMNS)]
+    rows = list(csv.reader(lines[3:], delimiter="\t"))
+    assert rows[0] == ["富裕", "fù yù", "prosperous", '他说"富裕" <b>', "决议 (s1.p1.t1)"]
+    assert rows[1][:3] == ["重要", "zhòng yào", "important"]
+    with pytest.raises(ReaderError, match="already exists"):
+        export_vocab(_entries(), out, "anki")
+
+
+def test_plain_tsv(tmp_path: Path) -> None:
+    out = tmp_path / "words.tsv"
+    export_vocab(_entries(), out, "tsv")
+    rows = [line.split("\t") for line in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0][:4] == ["word", "pinyin", "definition", "sentence"]
+    assert all(len(r) == len(rows[0]) for r in rows)
+    assert rows[1][3] == '他说"富裕" <b>'
+
+
+def test_apkg(tmp_path: Path) -> None:
+    out = tmp_path / "words.apkg"
+    assert export_vocab(_entries(), out, "apkg") == 2
+    with zipfile.ZipFile(out) as zf:
+        assert "collection.anki2" in zf.namelist()
+        zf.extract("collection.anki2", tmp_path)
+    db = sqlite3.connect(tmp_path / "collection.anki2")
+    try:
+        fields = [row[0].split("\x1f") for row in db.execute("SELECT flds FROM notes")]
+    finally:
+        db.close()
+    assert sorted(f[0] for f in fields) == ["富裕", "重要"]
+    # Fields are HTML in Anki: the sentence's markup is escaped.
+    assert any("&lt;b&gt;" in f[3] for f in fields)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_unknown_vocab_format(tmp_path: Path) -> None:
+    with pytest.raises(ReaderError, match="unknown vocabulary format"):
+        export_vocab(_entries(), tmp_path / "x", "xlsx")
+
+
+# -- the term base ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def glossary(tmp_path: Path) -> Glossary:
+    g = Glossary(user_path=tmp_path / "glossary.tsv")
+    g.add("浙里办", "Zheliban app", "government services app")
+    g.add("八八战略", "Double Eight Strategy & co <x>")
+    return g
+
+
+def test_tbx(glossary: Glossary, tmp_path: Path) -> None:
+    out = tmp_path / "terms.tbx"
+    assert export_glossary(glossary, out) == 2
+    root = ET.parse(out).getroot()
+    assert root.tag == "martif" and root.attrib["type"] == "TBX-Basic"
+    lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    entries = root.findall("text/body/termEntry")
+    found = {}
+    for entry in entries:
+        sets = {ls.attrib[lang]: ls.findtext("tig/term") for ls in entry.findall("langSet")}
+        found[sets["zh-CN"]] = (sets["en"], entry.findtext("note"))
+    assert found == {
+        "八八战略": ("Double Eight Strategy & co <x>", None),
+        "浙里办": ("Zheliban app", "government services app"),
+    }
+    assert export_glossary(glossary, tmp_path / "all.tbx", include_builtin=True) > 100
+
+
+def test_glossary_csv_reimports(glossary: Glossary, tmp_path: Path) -> None:
+    out = tmp_path / "terms.csv"
+    export_glossary(glossary, out, "csv")
+    with open(out, encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0] == ["zh", "en", "note"] and len(rows) == 3
+    other = Glossary(user_path=tmp_path / "other.tsv")
+    summary = other.plan_import(out)
+    assert {t.source for t in summary.new} == {"浙里办", "八八战略"} and not summary.skipped
+    with pytest.raises(ReaderError, match="unknown glossary format"):
+        export_glossary(glossary, tmp_path / "x.xlsx", "xlsx")
