@@ -42,6 +42,11 @@ def _word_gloss(token: Token) -> str:
     ):
         sense = sense.split(": ", 1)[-1]
     first = _NOTE.sub("", sense.split(";")[0]).strip()
+    if not first:
+        # All usage note, as for particles: "(completed action marker)", "(prefix
+        # indicating ordinal number, as in 第六 …)": keep the note, shortened.
+        first = sense.strip("()[] ").split(";")[0]
+        first = _NOTE.sub("", first.split(", as in")[0].split(" (")[0]).strip(" ()")
     if len(first) > 24 and ", " in first:
         first = first.split(", ")[0]  # "Zhejiang Province, capital Hangzhou" → the name
     return first or sense
