@@ -321,3 +321,26 @@ async def test_save_word_and_export(user_dirs: Path) -> None:
                 break
         assert target.exists()
         assert "中共浙江省委" in target.read_text(encoding="utf-8")
+
+
+async def test_tone_numbers_setting_and_hover_tooltip(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("READER_TONE_NUMBERS", "1")
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        text = view_text(screen)
+        assert "gong4 tong2 fu4 yu4" in text and "gòng" not in text
+        # Hovering a word shows its pinyin and first sense.
+        layout = view._layout(0)
+        for placed in layout.tokens[:3]:
+            # The view has one cell of padding on the left.
+            await pilot.hover(view, offset=(placed.x + 1, placed.line))
+            await pilot.pause()
+            assert view.tooltip is not None and str(view.tooltip).startswith(placed.token.text)
+        # A click opens the popup for the word under the mouse.
+        second = layout.tokens[1]
+        await pilot.click(view, offset=(second.x + 1, second.line))
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryPopup)
+        assert app.screen.entry.word == second.token.text

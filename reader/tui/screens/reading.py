@@ -81,6 +81,7 @@ class ReadingScreen(Screen[None]):
         return self.query_one(BilingualView)
 
     def on_mount(self) -> None:
+        self.view.tone_numbers = self.session.settings.tone_numbers
         self.query_one("#toc").display = False
         self.query_one("#search").display = False
         self.view.focus()

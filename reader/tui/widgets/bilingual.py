@@ -357,14 +357,18 @@ class BilingualView(ScrollView, can_focus=True):
                 return index, number
         return None
 
+    def _hit(self, event: Click | MouseMove) -> tuple[int, int] | None:
+        offset = event.get_content_offset(self)  # inside the padding, or None
+        return None if offset is None else self._token_at(offset.x, offset.y)
+
     def on_click(self, event: Click) -> None:
-        hit = self._token_at(event.x, event.y)
+        hit = self._hit(event)
         if hit is not None:
             self.set_cursor(*hit, scroll=False)
             self.action_select()
 
     def on_mouse_move(self, event: MouseMove) -> None:
-        hit = self._token_at(event.x, event.y)
+        hit = self._hit(event)
         if hit is None:
             self.tooltip = None
             return
