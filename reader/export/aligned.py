@@ -17,7 +17,7 @@ from reader.document.model import Document, Paragraph, ParagraphKind, Section
 from reader.language.annotate import Annotator, Token
 from reader.translate.base import Translation, TranslatorInfo
 from reader.translate.pipeline import Pipeline
-from reader.translate.service import TITLE_ID
+from reader.translate.service import TITLE_ID, section_units
 from reader.translate.terms import TermCheck
 
 #: Sentences translated per pipeline run: enough for full batches, small
@@ -145,12 +145,7 @@ def _chunks(
 
 
 def _units(sections: Sequence[tuple[Section, str, str | None]]) -> Iterator[tuple[str, str]]:
-    for section, _, _ in sections:
-        if section.title:
-            yield section.id, section.title
-        for paragraph in section.paragraphs:
-            for sentence in paragraph.sentences:
-                yield sentence.id, sentence.text
+    return section_units(section for section, _, _ in sections)
 
 
 def align(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from threading import Event
 
-from reader.document.model import Document
+from reader.document.model import Document, Section
 from reader.errors import ReaderError
 from reader.language.annotate import Annotator
 from reader.language.glossary import Glossary
@@ -70,7 +70,12 @@ def translation_units(doc: Document, *, title: bool = True) -> Iterator[tuple[st
     """
     if title:
         yield TITLE_ID, doc.title
-    for section in doc.walk():
+    yield from section_units(doc.walk())
+
+
+def section_units(sections: Iterable[Section]) -> Iterator[tuple[str, str]]:
+    """``(id, text)`` for each section's heading and sentences, in order."""
+    for section in sections:
         if section.title:
             yield section.id, section.title
         for paragraph in section.paragraphs:

@@ -96,6 +96,8 @@ class BilingualView(ScrollView, can_focus=True):
         #: None: stack below STACK_BELOW columns; True/False: chosen with ``v``.
         self.stacked: bool | None = None
         self.cursor = Cursor(0, 0)
+        #: (sentence, token) drawn highlighted in the cursor's block, once known.
+        self._highlight: tuple[int, int] | None = None
         self._layouts: dict[int, BlockLayout] = {}
         self._heights: list[int] = []
         self._offsets: list[int] = [0]
@@ -127,6 +129,7 @@ class BilingualView(ScrollView, can_focus=True):
         options = self.options()
         if blocks is None or options.width != self._width:
             anchor = self._anchor()
+            self._highlight = None  # words may have been segmented anew
             self._width = options.width
             self._layouts.clear()
             self._heights = [estimate_height(b, options) for b in self.blocks]
@@ -161,38 +164,26 @@ class BilingualView(ScrollView, can_focus=True):
     def _layout(self, index: int) -> BlockLayout:
         layout = self._layouts.get(index)
         if layout is None:
-            highlight = None
-            if index == self.cursor.block:
-                placed = self._placed_or_none(index)
-                if placed is not None:
-                    highlight = (placed.sentence, placed.index)
-            layout = layout_block(
-                self.blocks[index],
-                self.options(),
-                self._styles(),
-                self._tokens_for,
-                self._english_for,
-                highlight,
-            )
+            highlight = self._highlight if index == self.cursor.block else None
+            layout = self._draw_block(index, highlight)
             if highlight is None and index == self.cursor.block and layout.tokens:
-                # First layout of the cursor's block: draw it again with the highlight.
+                # The cursor's block, laid out for the first time: now that its words
+                # are placed, draw it again with the cursor and its sentence.
                 token = layout.tokens[min(self.cursor.token, len(layout.tokens) - 1)]
-                layout = layout_block(
-                    self.blocks[index],
-                    self.options(),
-                    self._styles(),
-                    self._tokens_for,
-                    self._english_for,
-                    (token.sentence, token.index),
-                )
+                self._highlight = (token.sentence, token.index)
+                layout = self._draw_block(index, self._highlight)
             self._layouts[index] = layout
         return layout
 
-    def _placed_or_none(self, index: int) -> PlacedToken | None:
-        layout = self._layouts.get(index)
-        if layout is None or not layout.tokens:
-            return None
-        return layout.tokens[min(self.cursor.token, len(layout.tokens) - 1)]
+    def _draw_block(self, index: int, highlight: tuple[int, int] | None) -> BlockLayout:
+        return layout_block(
+            self.blocks[index],
+            self.options(),
+            self._styles(),
+            self._tokens_for,
+            self._english_for,
+            highlight,
+        )
 
     def _ensure_visible(self) -> None:
         """Lay out the blocks on screen; fix estimated heights keeping the view still."""
@@ -256,6 +247,12 @@ class BilingualView(ScrollView, can_focus=True):
 
     def set_cursor(self, block: int, token: int, *, scroll: bool = True) -> None:
         old = self.cursor.block
+        known = self._layouts.get(block)
+        if known is not None and known.tokens:
+            placed = known.tokens[min(token, len(known.tokens) - 1)]
+            self._highlight = (placed.sentence, placed.index)
+        else:
+            self._highlight = None
         self.cursor = Cursor(block, token)
         self._layouts.pop(old, None)
         self._layouts.pop(block, None)
