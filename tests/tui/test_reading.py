@@ -344,3 +344,15 @@ async def test_tone_numbers_setting_and_hover_tooltip(monkeypatch: pytest.Monkey
         await pilot.pause()
         assert isinstance(app.screen, GlossaryPopup)
         assert app.screen.entry.word == second.token.text
+
+
+async def test_theme_change_restyles_the_text() -> None:
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        dark = view._layout(0).lines[0]
+        app.theme = "textual-light"
+        await pilot.pause(0.2)
+        light = view._layout(0).lines[0]
+        assert [s.style for s in dark] != [s.style for s in light]

@@ -99,6 +99,7 @@ class BilingualView(ScrollView, can_focus=True):
         #: (sentence, token) drawn highlighted in the cursor's block, once known.
         self._highlight: tuple[int, int] | None = None
         self._layouts: dict[int, BlockLayout] = {}
+        self._layout_styles = Styles()
         self._heights: list[int] = []
         self._offsets: list[int] = [0]
         self._width = 0
@@ -176,10 +177,11 @@ class BilingualView(ScrollView, can_focus=True):
         return layout
 
     def _draw_block(self, index: int, highlight: tuple[int, int] | None) -> BlockLayout:
+        self._layout_styles = self._styles()
         return layout_block(
             self.blocks[index],
             self.options(),
-            self._styles(),
+            self._layout_styles,
             self._tokens_for,
             self._english_for,
             highlight,
@@ -211,8 +213,22 @@ class BilingualView(ScrollView, can_focus=True):
     def on_resize(self, event: Resize) -> None:
         self.relayout()
 
+    def notify_style_update(self) -> None:
+        """New styles (a theme change, light or dark) restyle the cached lines."""
+        super().notify_style_update()
+        if self._layouts and self._styles() != self._layout_styles:
+            self._layouts.clear()
+            self.refresh()
+
     def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
         self.relayout()
+
+    def _theme_changed(self, _theme: object) -> None:
+        # The lines are cached with the old theme's colours.
+        self.notify_style_update()
+        self._layouts.clear()
+        self.refresh()
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -227,7 +243,9 @@ class BilingualView(ScrollView, can_focus=True):
         lines = self._layout(index).lines
         row = y - self._offsets[index]
         segments = lines[row] if row < len(lines) else [Segment(" " * self._width)]
-        return Strip(segments).crop(scroll_x, scroll_x + self.size.width)
+        # The widget's own colours under the text: light and dark themes alike.
+        strip = Strip(segments).apply_style(self.rich_style)
+        return strip.crop(scroll_x, scroll_x + self.size.width)
 
     # -- the word cursor -------------------------------------------------------------
 
