@@ -135,6 +135,7 @@ class Annotator:
         self._sync_glossary()
         self.dictionary.open()
         self.segmenter.start()
+        self.pinyin.word("中文")  # imports pypinyin and loads its phrase data
 
     # -- words -------------------------------------------------------------
 
