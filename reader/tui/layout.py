@@ -39,7 +39,6 @@ class Styles:
     pending: Style = Style(dim=True, italic=True)
     sentence: Style = Style(bgcolor="grey23")
     cursor: Style = Style(reverse=True)
-    match: Style = Style(bgcolor="dark_goldenrod")
     byline: Style = Style(italic=True)
     flag: Style = Style(color="yellow")
 

@@ -44,6 +44,15 @@ def document_blocks(doc: Document) -> list[Block]:
     return blocks
 
 
+def _pinyin_offset(text: str, compact: str) -> int:
+    """Index of the character where the toneless pinyin ``compact`` starts (-1 if none)."""
+    syllables = [toneless(ch) for ch in text]
+    for start in range(len(text)):
+        if syllables[start] and "".join(syllables[start:]).startswith(compact):
+            return start
+    return -1
+
+
 class ReadingSession:
     def __init__(self, doc: Document, *, settings: Settings | None = None) -> None:
         self.doc = doc
@@ -112,21 +121,26 @@ class ReadingSession:
             gloss = self._gloss[text] = self._glosser.gloss(text.strip()) if text.strip() else ""
         return gloss, "pending" if self.has_model else ""
 
-    def search(self, query: str) -> list[int]:
-        """Blocks matching ``query`` in Chinese, toneless pinyin (spaces optional) or English."""
+    def search(self, query: str) -> list[tuple[int, int, int]]:
+        """Matches of ``query`` in Chinese, toneless pinyin (spaces optional) or English.
+
+        Each is ``(block, sentence index, character offset)`` so the cursor can land
+        on the matching word; an English match lands on its sentence's first word.
+        """
         needle = query.lower()
         compact = "".join(needle.split())
+        by_pinyin = compact.isascii() and compact.isalpha()
         found = []
         for index, block in enumerate(self.blocks):
-            for sid, text in block.sentences:
+            for number, (sid, text) in enumerate(block.sentences):
+                offset = text.find(query)
+                if offset < 0 and by_pinyin and compact in toneless(text):
+                    offset = _pinyin_offset(text, compact)
                 english = self.translations.get(sid)
-                if (
-                    query in text
-                    or (english is not None and needle in english.en.lower())
-                    or (compact.isascii() and compact.isalpha() and compact in toneless(text))
-                ):
-                    found.append(index)
-                    break
+                if offset < 0 and english is not None and needle in english.en.lower():
+                    offset = 0
+                if offset >= 0:
+                    found.append((index, number, offset))
         return found
 
     def forget_words(self) -> None:

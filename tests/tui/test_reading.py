@@ -154,6 +154,8 @@ async def test_sections_toc_search_help() -> None:
         await pilot.press("enter")
         first_match = view.cursor.block
         assert any("扶贫" in text for _, text in blocks[first_match].sentences)
+        # The cursor lands on the matching word itself.
+        assert "扶贫" in view.current()[1].token.text  # type: ignore[union-attr]
         await pilot.press("n")
         assert view.cursor.block != first_match
         await pilot.press("N")
@@ -163,6 +165,7 @@ async def test_sections_toc_search_help() -> None:
         await pilot.press(*"fupin")
         await pilot.press("enter")
         assert any("扶贫" in text for _, text in blocks[view.cursor.block].sentences)
+        assert "扶" in view.current()[1].token.text  # type: ignore[union-attr]
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")

@@ -51,7 +51,7 @@ class ReadingScreen(Screen[None]):
         self._pending: list[Translation] = []
         self._done = 0
         self._total = 0
-        self._matches: list[int] = []
+        self._matches: list[tuple[int, int, int]] = []
         self._match = -1
 
     def compose(self) -> ComposeResult:
@@ -305,7 +305,7 @@ class ReadingScreen(Screen[None]):
         if not self._matches:
             return
         self._match = (self._match + step) % len(self._matches)
-        self.view.jump_to_block(self._matches[self._match])
+        self.view.jump_to_text(*self._matches[self._match])
         self.notify(f"match {self._match + 1} of {len(self._matches)}", timeout=2)
 
     # -- the rest ------------------------------------------------------------------------------

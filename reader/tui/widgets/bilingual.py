@@ -50,7 +50,6 @@ class BilingualView(ScrollView, can_focus=True):
         "bilingual--sentence",
         "bilingual--cursor",
         "bilingual--byline",
-        "bilingual--match",
     }
     BINDINGS = [
         Binding("right,l", "move(1)", "next word", show=False),
@@ -122,7 +121,6 @@ class BilingualView(ScrollView, can_focus=True):
             sentence=get("bilingual--sentence", partial=True),
             cursor=get("bilingual--cursor", partial=True),
             byline=get("bilingual--byline", partial=True),
-            match=get("bilingual--match", partial=True),
         )
 
     def relayout(self, blocks: list[int] | None = None) -> None:
@@ -357,6 +355,21 @@ class BilingualView(ScrollView, can_focus=True):
         self._ensure_visible()
         stops = self._stops(index)
         self.set_cursor(index, stops[0] if stops else 0, scroll=False)
+
+    def jump_to_text(self, block: int, sentence: int, offset: int) -> None:
+        """Put the cursor on the word at ``offset`` in a block's sentence (a search hit)."""
+        self.jump_to_block(block)
+        tokens = self._tokens_for(self.blocks[block].sentences[sentence][1]) or []
+        target, position = 0, 0
+        for index, token in enumerate(tokens):
+            position += len(token.text)
+            if offset < position:
+                target = index
+                break
+        for number, placed in enumerate(self._layout(block).tokens):
+            if placed.sentence == sentence and placed.index >= target:
+                self.set_cursor(block, number)
+                return
 
     # -- mouse -------------------------------------------------------------------------
 
