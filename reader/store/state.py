@@ -67,3 +67,19 @@ def recent_documents(limit: int = 20) -> list[DocumentState]:
             states.append(state)
     states.sort(key=lambda s: s.opened, reverse=True)
     return states[:limit]
+
+
+PREFERENCES_FILE = "preferences.json"
+
+
+def load_preferences() -> dict[str, object]:
+    """The reader's view choices (pinyin, tone colours, layout), kept between runs."""
+    try:
+        data = json.loads((data_dir() / PREFERENCES_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def save_preferences(preferences: dict[str, object]) -> None:
+    write_text(data_dir() / PREFERENCES_FILE, json.dumps(preferences, indent=1))

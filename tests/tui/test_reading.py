@@ -145,9 +145,12 @@ async def test_sections_toc_search_help() -> None:
         await pilot.press("o")
         toc = screen.query_one("#toc", OptionList)
         assert toc.display and toc.has_focus
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "down")
+        chosen = toc.get_option_at_index(toc.highlighted or 0).id
+        await pilot.press("enter")
         assert not toc.display
-        assert blocks[view.cursor.block].id == toc.get_option_at_index(2).id
+        assert blocks[view.cursor.block].id == chosen
+        assert blocks[view.cursor.block].kind == "heading"
         # /: search Chinese, then n and N.
         await pilot.press("slash")
         await pilot.press(*"扶贫")
@@ -193,6 +196,29 @@ async def test_position_and_bookmarks_persist() -> None:
         view = screen.query_one(BilingualView)
         await pilot.pause(0.2)
         assert screen.session.blocks[view.cursor.block].id == position
+        # The bookmark is listed in the contents panel, and jumps there.
+        view.jump_to_block(0)
+        await pilot.press("o")
+        toc = screen.query_one("#toc", OptionList)
+        ids = [toc.get_option_at_index(i).id for i in range(toc.option_count)]
+        assert f"bookmark:{position}" in ids
+        toc.highlighted = ids.index(f"bookmark:{position}")
+        await pilot.press("enter")
+        assert screen.session.blocks[view.cursor.block].id == position
+
+
+async def test_view_choices_are_kept_between_runs() -> None:
+    app = ReaderApp(str(RESOLUTION))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("p", "c", "v")
+    again = ReaderApp(str(RESOLUTION))
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        assert not view.pinyin
+        assert view.colours == "pleco"
+        assert view.options().stacked
 
 
 async def test_machine_translation_replaces_the_gloss(model_files: dict[str, Path]) -> None:

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.store.state import load_preferences, save_preferences
 from reader.translate.base import Translation
 from reader.tui.layout import TONE_SCHEMES
 from reader.tui.screens.export import ExportScreen
@@ -58,14 +59,7 @@ class ReadingScreen(Screen[None]):
         doc = self.session.doc
         yield Static(doc.title, id="title-bar")
         with Horizontal(id="main"):
-            yield OptionList(
-                *[
-                    Option(("  " * (b.level - 1)) + (b.sentences[0][1] or "…"), id=b.id)
-                    for b in self.session.blocks
-                    if b.kind == "heading"
-                ],
-                id="toc",
-            )
+            yield OptionList(id="toc")
             yield BilingualView(
                 self.session.blocks,
                 self.session.tokens_for,
@@ -81,7 +75,15 @@ class ReadingScreen(Screen[None]):
         return self.query_one(BilingualView)
 
     def on_mount(self) -> None:
-        self.view.tone_numbers = self.session.settings.tone_numbers
+        view = self.view
+        view.tone_numbers = self.session.settings.tone_numbers
+        preferences = load_preferences()
+        view.pinyin = bool(preferences.get("pinyin", True))
+        view.english = bool(preferences.get("english", True))
+        colours = preferences.get("colours")
+        view.colours = colours if colours in TONE_SCHEMES else None
+        stacked = preferences.get("stacked")
+        view.stacked = stacked if isinstance(stacked, bool) else None
         self.query_one("#toc").display = False
         self.query_one("#search").display = False
         self.view.focus()
@@ -223,36 +225,70 @@ class ReadingScreen(Screen[None]):
         )
         self.notify(f"saved {word} to your vocabulary")
 
+    def _remember(self) -> None:
+        """Keep the view choices for next time."""
+        view = self.view
+        save_preferences(
+            {
+                "pinyin": view.pinyin,
+                "english": view.english,
+                "colours": view.colours,
+                "stacked": view.stacked,
+            }
+        )
+
     # -- toggles --------------------------------------------------------------------------
 
     def action_toggle_pinyin(self) -> None:
         self.view.pinyin = not self.view.pinyin
-        self.view.relayout([])
         self.view.relayout()
+        self._remember()
 
     def action_cycle_colours(self) -> None:
         position = COLOUR_CYCLE.index(self.view.colours)
         self.view.colours = COLOUR_CYCLE[(position + 1) % len(COLOUR_CYCLE)]
         self.notify(f"tone colours: {self.view.colours or 'off'}", timeout=2)
         self.view.relayout()
+        self._remember()
 
     def action_toggle_english(self) -> None:
         self.view.english = not self.view.english
         self.view.relayout()
+        self._remember()
 
     def action_toggle_layout(self) -> None:
         stacked = self.view.options().stacked
         self.view.stacked = not stacked
         self.view.relayout()
+        self._remember()
 
     def action_toggle_toc(self) -> None:
         toc = self.query_one("#toc", OptionList)
+        if not toc.display:
+            toc.clear_options()
+            toc.add_options(self._contents())
         toc.display = not toc.display
         (toc if toc.display else self.view).focus()
         self.view.relayout()
 
+    def _contents(self) -> list[Option]:
+        """The headings, then the bookmarks (★ and the paragraph's first words)."""
+        blocks = self.session.blocks
+        options = [
+            Option(("  " * (b.level - 1)) + (b.sentences[0][1] or "…"), id=b.id)
+            for b in blocks
+            if b.kind == "heading"
+        ]
+        for mark in self.session.state.bookmarks:
+            index = self.session.block_of.get(mark)
+            if index is not None:
+                text = "".join(t for _, t in blocks[index].sentences).strip()
+                options.append(Option(f"★ {text[:24]}…", id=f"bookmark:{mark}"))
+        return options
+
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        index = self.session.block_of.get(event.option.id or "")
+        target = (event.option.id or "").removeprefix("bookmark:")
+        index = self.session.block_of.get(target)
         if index is not None:
             self.view.jump_to_block(index)
         event.option_list.display = False
