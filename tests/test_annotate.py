@@ -101,3 +101,17 @@ def test_user_entry_source(tmp_path: Path, make_annotator: Callable[..., Annotat
     token = make_annotator(glossary=glossary).annotate("重要")[0]
     assert token.source == "user"
     assert token.definitions == ("crucial",)
+
+
+def test_annotate_results_are_kept_but_not_shared(
+    tmp_path: Path, make_annotator: Callable[..., Annotator]
+) -> None:
+    glossary = Glossary(tmp_path / "g.tsv")
+    ann = make_annotator(glossary=glossary)
+    first = ann.annotate("未来乡村很重要")
+    first.clear()  # a caller changing its list must not change the next answer
+    again = ann.annotate("未来乡村很重要")
+    assert "".join(t.text for t in again) == "未来乡村很重要"
+    assert "未来乡村" not in [t.text for t in again]
+    glossary.add("未来乡村", "future village")
+    assert "未来乡村" in [t.text for t in ann.annotate("未来乡村很重要")]

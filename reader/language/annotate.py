@@ -22,6 +22,8 @@ from reader.language.pinyin import PinyinReader, hanzi_count, is_hanzi, to_numbe
 from reader.language.segment import Segmenter
 
 Source = Literal["user", "glossary", "cc-cedict", "characters"]
+#: Sentences whose tokens annotate() keeps (a screen, or an export chunk, many times over).
+ANNOTATED_KEPT = 4096
 #: Longest dictionary word tried when splitting an unknown token.
 MAX_WORD = 8
 #: Tokens with these are numbers and ordinals (第九次), never names.
@@ -109,6 +111,8 @@ class Annotator:
         self._lock = threading.Lock()
         self._synced_version: int | None = None
         self._definitions: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], Source]] = {}
+        #: Recent annotate() results, oldest first (a bounded cache).
+        self._annotated: dict[str, tuple[Token, ...]] = {}
 
     @property
     def glossary(self) -> Glossary:
@@ -128,6 +132,7 @@ class Annotator:
             if self._synced_version != glossary.version:
                 self.segmenter.add_words(t.source for t in glossary.terms())
                 self._definitions.clear()
+                self._annotated.clear()
                 self._synced_version = glossary.version
 
     def start(self) -> None:
@@ -186,10 +191,25 @@ class Annotator:
     # -- public API ----------------------------------------------------------
 
     def annotate(self, text: str) -> list[Token]:
-        """Tokens of ``text``; their texts concatenate back to ``text``."""
+        """Tokens of ``text``; their texts concatenate back to ``text``.
+
+        Recent results are kept: the gloss, the reader's view and the exports'
+        pinyin all annotate the same sentences, and should pay for it once.
+        """
         if not text:
             return []
         self._sync_glossary()
+        cached = self._annotated.get(text)
+        if cached is not None:
+            return list(cached)
+        tokens = self._annotate(text)
+        with self._lock:
+            if len(self._annotated) >= ANNOTATED_KEPT:
+                self._annotated.pop(next(iter(self._annotated)))
+            self._annotated[text] = tuple(tokens)
+        return tokens
+
+    def _annotate(self, text: str) -> list[Token]:
         words = self.segmenter.cut(text)
         # Read each jieba word whole (pypinyin knows more phrases than CC-CEDICT
         # has entries), then split unknown words, then let neighbours decide.

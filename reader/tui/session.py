@@ -72,7 +72,6 @@ class ReadingSession:
                 self.block_of[sid] = index
         self.language_ready = threading.Event()
         self.translations: dict[str, Translation] = {}
-        self._tokens: dict[str, list[Token]] = {}
         self._gloss: dict[str, str] = {}
         self._glosser = GlossTranslator(self.annotator)
         self.has_model = bool(installed())
@@ -104,10 +103,7 @@ class ReadingSession:
     def tokens_for(self, text: str) -> list[Token] | None:
         if not self.language_ready.is_set():
             return None
-        tokens = self._tokens.get(text)
-        if tokens is None:
-            tokens = self._tokens[text] = self.annotator.annotate(text)
-        return tokens
+        return self.annotator.annotate(text)
 
     def english_for(self, sentence_id: str, text: str) -> tuple[str, str]:
         """The English for a sentence: MT when it has arrived, else the gloss (dim)."""
@@ -144,8 +140,7 @@ class ReadingSession:
         return found
 
     def forget_words(self) -> None:
-        """After a glossary edit: segment and gloss again."""
-        self._tokens.clear()
+        """After a glossary edit: gloss again (the annotator notices the edit itself)."""
         self._gloss.clear()
 
     def save(self) -> None:
