@@ -43,28 +43,26 @@ def _rss_mb() -> float:
 def worker(fmt: str, chapters: int | None, out: Path, cache: str | None) -> None:
     import dataclasses
 
+    from reader.context import Context
     from reader.document import load_document
-    from reader.export import document_annotator, export_document
+    from reader.export.document import export_document
     from reader.translate.cache import TranslationCache
-    from reader.translate.gloss import GlossTranslator
-    from reader.translate.pipeline import Pipeline
-    from reader.translate.service import term_matcher
 
     start = time.perf_counter()
     doc = load_document(NOVEL)
     if chapters:
         doc = dataclasses.replace(doc, sections=doc.sections[:chapters])
-    annotator = document_annotator(doc)
-    annotator.start()
-    annotator.annotate("预热")
-    pipeline = Pipeline(
-        GlossTranslator(annotator),
-        TranslationCache(Path(cache)) if cache else None,
-        term_matcher(annotator.glossary),
+    # The composition root, as the CLI builds it; the gloss translator, cached or cold.
+    context = Context(
+        document=NOVEL,
+        cache=TranslationCache(Path(cache)) if cache else None,
+        cached=bool(cache),
     )
+    context.annotator.start()
+    context.annotator.annotate("预热")
     base = _rss_mb()
     loaded = time.perf_counter()
-    export_document(doc, fmt, out, annotator=annotator, pipeline=pipeline, force=True)
+    export_document(doc, fmt, out, context, translator="gloss", force=True)
     done = time.perf_counter()
     print(
         json.dumps(

@@ -15,15 +15,15 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from reader.context import Context
 from reader.document import load_document
-from reader.language.annotate import Annotator
 from reader.seeds import bundled_seeds
 
 COLD_START = """
 import time
 start = time.perf_counter()
-from reader.language.annotate import Annotator
-ann = Annotator()
+from reader.context import Context
+ann = Context().annotator
 ann.annotate("中共浙江省委关于忠实践行八八战略奋力打造重要窗口的决议")
 print(time.perf_counter() - start)
 """
@@ -39,7 +39,7 @@ def cold_start() -> float:
 
 def main() -> None:
     paragraphs = [p.text for path in bundled_seeds() for p in load_document(path).paragraphs()]
-    ann = Annotator()
+    ann = Context().annotator
     ann.start()
 
     start = time.perf_counter()

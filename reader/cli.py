@@ -12,24 +12,24 @@ import shutil
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.cli_export import add_parsers as add_export_parsers
-from reader.document import load_document, parse_text
-from reader.document.outline import format_outline, outline
 from reader.errors import ReaderError
-from reader.language.annotate import Annotator
-from reader.language.formatting import entry_json, format_entry, pinyin_lines, token_json
-from reader.language.glossary import Glossary, document_glossary_path
-from reader.language.segment import Segmenter
-from reader.seeds import bundled_seeds
-from reader.settings import load_settings
-from reader.translate.base import Translation
+from reader.translate.base import TRANSLATORS
+
+if TYPE_CHECKING:
+    from reader.context import Context
+    from reader.translate.base import Translation
 
 EXIT_USAGE = 2
 
 
 def _print_outline(path: str, as_json: bool) -> None:
+    from reader.document import load_document
+    from reader.document.outline import format_outline, outline
+
     data = outline(load_document(path))
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -44,6 +44,8 @@ def cmd_outline(args: argparse.Namespace) -> int:
 
 def cmd_default(args: argparse.Namespace) -> int:
     """``reader [FILE]``: open the reader (the library of documents without FILE)."""
+    from reader.seeds import bundled_seeds
+
     if not bundled_seeds():
         raise ReaderError("no bundled documents found: the installation is incomplete")
     if not sys.stdout.isatty() or not sys.stdin.isatty():
@@ -60,40 +62,51 @@ def cmd_default(args: argparse.Namespace) -> int:
     return 0
 
 
-def _annotator(args: argparse.Namespace, glossary: Glossary | None = None) -> Annotator:
-    settings = load_settings()
-    return Annotator(
-        glossary=glossary,
-        hsk_standard=settings.hsk_standard,
-        tone_numbers=getattr(args, "tone_numbers", False) or settings.tone_numbers,
-        sandhi=getattr(args, "sandhi", False) or settings.tone_sandhi,
+def _context(args: argparse.Namespace, document: str | None = None) -> Context:
+    """The composition root, with the settings a command's flags override."""
+    from reader.context import Context
+
+    return Context.create(
+        document=document,
+        tone_numbers=True if getattr(args, "tone_numbers", False) else None,
+        tone_sandhi=True if getattr(args, "sandhi", False) else None,
     )
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
+    from reader.language.formatting import pinyin_lines, token_json
+
     text = sys.stdin.read() if args.text in (None, "-") else args.text
-    tokens = _annotator(args).annotate(text.strip("\n"))
+    context = _context(args)
+    tokens = context.annotator.annotate(text.strip("\n"))
     if args.json:
-        print(json.dumps([token_json(t) for t in tokens], ensure_ascii=False, indent=2))
+        rows = [token_json(t, context.style) for t in tokens]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
         width = shutil.get_terminal_size((80, 24)).columns
-        print("\n".join(pinyin_lines(tokens, width)))
+        print("\n".join(pinyin_lines(tokens, context.style, width)))
     return 0
 
 
 def cmd_lookup(args: argparse.Namespace) -> int:
-    annotator = _annotator(args)
-    entry = annotator.lookup(args.word)
+    from reader.language.entry_view import plain_entry
+    from reader.language.formatting import entry_json
+
+    context = _context(args)
+    entry = context.annotator.lookup(args.word)
     if not entry.readings and not entry.glossary and not entry.characters:
         raise ReaderError(f"{args.word!r}: not in CC-CEDICT or the glossary")
+    standard = context.settings.hsk_standard
     if args.json:
-        print(json.dumps(entry_json(entry, annotator.hsk.standard), ensure_ascii=False, indent=2))
+        print(json.dumps(entry_json(entry, standard, context.style), ensure_ascii=False, indent=2))
     else:
-        print(format_entry(entry, annotator.hsk.standard))
+        print(plain_entry(entry, standard, context.style))
     return 0
 
 
 def cmd_glossary(args: argparse.Namespace) -> int:
+    from reader.language.glossary import Glossary
+
     glossary = Glossary()
     if args.action == "add":
         term = glossary.add(args.term, args.english, args.note or "")
@@ -126,24 +139,19 @@ def cmd_glossary(args: argparse.Namespace) -> int:
                 glossary.apply_import(summary)
             print(f"imported: {summary.describe()} ({glossary.user_path})")
     elif args.action == "export":
-        target = Path(args.file)
-        if target.suffix.lower() in (".tbx", ".csv"):
-            from reader.export.termbase import export_glossary
+        from reader.export.termbase import export_glossary
 
-            count = export_glossary(
-                glossary,
-                target,
-                fmt=target.suffix.lower()[1:],
-                include_builtin=args.all,
-                force=True,
-            )
-        else:
-            count = glossary.export(target, include_builtin=args.all)
+        fmt = Path(args.file).suffix.lower().lstrip(".")
+        count = export_glossary(
+            glossary, Path(args.file), fmt, include_builtin=args.all, force=args.force
+        )
         print(f"exported {count} terms to {args.file}")
     return 0
 
 
 def cmd_words(args: argparse.Namespace) -> int:
+    from reader.language.segment import Segmenter
+
     segmenter = Segmenter()
     if args.action == "split":
         segmenter.split(args.word, tuple(args.parts))
@@ -170,7 +178,8 @@ def _translation_json(t: Translation) -> dict[str, object]:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from reader.translate.service import make_pipeline, make_translator, translate_document
+    from reader.document import load_document, parse_text
+    from reader.document.units import reading_order
 
     source = args.source
     is_file = source not in (None, "-") and Path(source).exists()
@@ -179,14 +188,11 @@ def cmd_translate(args: argparse.Namespace) -> int:
     else:
         text = sys.stdin.read() if source in (None, "-") else source
         doc = parse_text(text, name="text")
-    settings = load_settings()
     # A document's own glossary (NAME.glossary.tsv beside it) wins over the user's.
-    glossary = Glossary(document_path=document_glossary_path(source)) if is_file else None
-    annotator = _annotator(args, glossary)
-    translator = make_translator(args.translator, annotator, settings, beam=args.beam)
-    pipeline = make_pipeline(translator, annotator.glossary)
-    info = translator.info
-    units = translate_document(doc, pipeline, title=is_file)
+    context = _context(args, source if is_file else None)
+    pipeline = context.pipeline(args.translator, beam=args.beam)
+    info = pipeline.translator.info
+    units = pipeline.run(reading_order(doc, title=is_file).units())
     if args.json:
         data = {
             "translator": {"name": info.name, "model": info.model, "version": info.version},
@@ -275,9 +281,9 @@ def cmd_models(args: argparse.Namespace) -> int:
 
 
 def cmd_cache(args: argparse.Namespace) -> int:
-    from reader.translate.cache import TranslationCache
+    from reader.context import Context
 
-    cache = TranslationCache()
+    cache = Context().cache
     if args.action == "clear":
         print(f"removed {cache.clear()} cached translations")
         return 0
@@ -359,10 +365,11 @@ def _build_parser() -> argparse.ArgumentParser:
     a.add_argument("file", metavar="FILE")
     a.add_argument("--dry-run", action="store_true", help="only say what would change")
     a = actions.add_parser(
-        "export", help="write your terms: OmegaT TSV, or TBX-Basic / CSV by the file's extension"
+        "export", help="write your terms: OmegaT TSV, TBX-Basic or CSV, by the file's extension"
     )
-    a.add_argument("file", metavar="FILE")
+    a.add_argument("file", metavar="FILE", help="FILE.tsv, FILE.tbx or FILE.csv")
     a.add_argument("--all", action="store_true", help="include the built-in glossary")
+    a.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(handler=cmd_glossary)
 
     p = commands.add_parser(
@@ -387,7 +394,7 @@ def _build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("source", metavar="TEXT|FILE|-", nargs="?", help="text, a file, or - for stdin")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--translator", choices=["argos", "gloss"], help="default: argos if installed")
+    p.add_argument("--translator", choices=list(TRANSLATORS), help="default: argos if installed")
     p.add_argument("--beam", type=int, metavar="N", help="beam size (default from settings: 2)")
     p.set_defaults(handler=cmd_translate)
 

@@ -14,12 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
+from reader.export.formats import FORMATS, LAYOUTS, VOCAB_FORMATS, default_out_path
+from reader.translate.base import TRANSLATORS
 
 if TYPE_CHECKING:
+    from reader.context import Context
     from reader.export.aligned import Progress
     from reader.store.vocab import VocabEntry
-
-EXPORT_FORMATS = ("md", "html", "tmx", "tsv", "csv", "json", "epub")
 
 
 def _progress() -> Progress | None:
@@ -34,9 +35,15 @@ def _progress() -> Progress | None:
     return show
 
 
+def _context(document: str | None = None) -> Context:
+    from reader.context import Context
+
+    return Context(document=document)
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from reader.document import load_document
-    from reader.export import default_out_path, export_document
+    from reader.export.document import export_document
 
     doc = load_document(args.file)
     out = Path(args.out) if args.out else default_out_path(args.file, args.format)
@@ -46,7 +53,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         doc,
         args.format,
         out,
-        translator_choice=args.translator,
+        _context(args.file),
+        translator=args.translator,
         pinyin=args.pinyin,
         force=args.force,
         layout=args.layout,
@@ -85,24 +93,16 @@ def cmd_vocab(args: argparse.Namespace) -> int:
 
 
 def _add_word(args: argparse.Namespace) -> VocabEntry:
-    from reader.language.annotate import Annotator
-    from reader.settings import load_settings
     from reader.store import vocab
 
-    settings = load_settings()
-    annotator = Annotator(hsk_standard=settings.hsk_standard, tone_numbers=settings.tone_numbers)
-    entry = annotator.lookup(args.word)
-    definition = args.definition or ""
-    if not definition:
-        if entry.glossary:
-            definition = entry.glossary.target
-        elif entry.readings and entry.readings[0].senses:
-            definition = entry.readings[0].senses[0]
+    context = _context()
+    entry = context.annotator.lookup(args.word)
+    definition = args.definition or entry.definition
     if not definition and not entry.readings and not entry.glossary:
         raise ReaderError(f"{args.word!r}: not in CC-CEDICT or the glossary (give --definition)")
     return vocab.add(
         args.word,
-        " ".join(entry.pinyin),
+        context.style.text(entry.pinyin),
         definition,
         args.sentence or "",
         args.document or "",
@@ -117,26 +117,27 @@ def _export_entries(args: argparse.Namespace) -> list[VocabEntry]:
     if not args.from_document:
         return vocab.load()
     from reader.document import load_document
-    from reader.export import document_annotator
+    from reader.language.vocabulary import words_above
 
     doc = load_document(args.from_document)
+    context = _context(args.from_document)
     level = 0 if args.hsk_above is None else args.hsk_above
-    return vocab.words_above(doc, level, document_annotator(doc))
+    return words_above(doc, level, context.annotator, style=context.style)
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Register ``export`` and ``vocab`` on the ``add_subparsers()`` object of ``reader``."""
     p = commands.add_parser(
         "export",
-        help="write a document and its English as md, html, tmx, tsv, csv, json or epub",
+        help=f"write a document and its English as {', '.join(FORMATS)}",
         description="Export FILE with its English aligned sentence by sentence. The English is "
         "the installed model's translation, or a word-by-word gloss (labelled as such) when "
         "no model is installed. Writes NAME.FORMAT in the current folder unless --out.",
     )
     p.add_argument("file", metavar="FILE", help="a UTF-8, UTF-16, GB18030 or Big5 text file")
-    p.add_argument("--format", "-f", choices=EXPORT_FORMATS, required=True)
+    p.add_argument("--format", "-f", choices=list(FORMATS), required=True)
     p.add_argument("--out", "-o", metavar="PATH", help="file (or folder) to write")
-    p.add_argument("--translator", choices=["argos", "gloss"], help="default: argos if installed")
+    p.add_argument("--translator", choices=list(TRANSLATORS), help="default: argos if installed")
     p.add_argument(
         "--pinyin",
         action="store_true",
@@ -145,7 +146,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
     p.add_argument("--force", action="store_true", help="replace an existing file")
     p.add_argument(
         "--layout",
-        choices=["interleaved", "table"],
+        choices=list(LAYOUTS),
         default="interleaved",
         help="md: paragraph pairs one after the other, or a two-column table",
     )
@@ -174,7 +175,7 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "an HSK level) as Anki-importable TSV, plain TSV or an Anki package.",
     )
     a.add_argument("path", metavar="PATH")
-    a.add_argument("--format", "-f", choices=["anki", "tsv", "apkg"], default="anki")
+    a.add_argument("--format", "-f", choices=list(VOCAB_FORMATS), default="anki")
     a.add_argument("--from-document", metavar="FILE", help="words from FILE, not your list")
     a.add_argument(
         "--hsk-above",

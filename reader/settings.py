@@ -14,18 +14,13 @@ Example ``settings.toml``::
 from __future__ import annotations
 
 import os
-import sys
+import tomllib
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from reader.errors import ReaderError
 from reader.language.hsk import DEFAULT_STANDARD
 from reader.store.paths import config_dir
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
 
 SETTINGS_FILE = "settings.toml"
 _TRUE = {"1", "true", "yes", "on"}

@@ -5,6 +5,7 @@ import socket
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,9 +18,11 @@ os.environ["READER_DATA_DIR"] = str(_RUN_DIR / "data")
 for _name in ("READER_HSK_STANDARD", "READER_TONE_NUMBERS", "READER_TONE_SANDHI"):
     os.environ.pop(_name, None)
 
+from reader.context import Context  # noqa: E402
 from reader.document import Document, load_document  # noqa: E402
 from reader.language.annotate import Annotator  # noqa: E402
 from reader.language.glossary import Glossary  # noqa: E402
+from reader.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -108,5 +111,16 @@ def make_annotator(annotator: Annotator) -> Callable[..., Annotator]:
             glossary=options.pop("glossary", annotator.glossary),  # type: ignore[arg-type]
             **options,  # type: ignore[arg-type]
         )
+
+    return make
+
+
+@pytest.fixture
+def make_context(annotator: Annotator) -> Callable[..., Context]:
+    """A composition root on the shared annotator (default settings), parts overridable."""
+
+    def make(**parts: Any) -> Context:
+        parts.setdefault("annotator", annotator)
+        return Context(parts.pop("settings", Settings()), **parts)
 
     return make

@@ -9,7 +9,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 from reader.document.model import Document
-from reader.translate.service import translation_units
+from reader.document.units import reading_order
 
 
 def norm(text: str) -> str:
@@ -31,7 +31,7 @@ def expected_sentences(doc: Document) -> list[tuple[str, str]]:
 
 def expected_units(doc: Document) -> list[tuple[str, str]]:
     """Title, headings and sentences with text, in reading order (TMX, TSV, CSV rows)."""
-    return [(uid, norm(text)) for uid, text in translation_units(doc) if text.strip()]
+    return [(uid, norm(text)) for uid, text in reading_order(doc).units() if text.strip()]
 
 
 class HtmlExport(HTMLParser):

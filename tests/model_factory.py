@@ -223,7 +223,9 @@ def build_package(
     vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     vocab += [f"▁x{i}" for i in range(extra_vocab)]  # bench: a realistic output layer
     if kind == "fixed" and "fixed_output" in spec_options:
-        spec_options["fixed_output"] = [p for p in spec_options["fixed_output"]]  # type: ignore[union-attr]
+        pieces = spec_options["fixed_output"]
+        assert isinstance(pieces, list | tuple)
+        spec_options["fixed_output"] = list(pieces)
     spec = build_spec(vocab, kind, **spec_options)  # type: ignore[arg-type]
     spec.validate()
     spec.optimize()

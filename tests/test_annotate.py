@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ReaderError
+from reader.hanzi import hanzi_count
 from reader.language.annotate import Annotator, Token
 from reader.language.glossary import Glossary
-from reader.language.pinyin import hanzi_count
 
 
 def _check(tokens: list[Token], text: str) -> None:

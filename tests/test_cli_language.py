@@ -65,6 +65,25 @@ def test_lookup_plain(capsys: pytest.CaptureFixture[str]) -> None:
     assert "CC-CEDICT" in out and "CC BY-SA 4.0" in out
 
 
+def test_lookup_and_the_popup_draw_the_same_entry(capsys: pytest.CaptureFixture[str]) -> None:
+    """One renderer: the plain text is the popup's text with readings in brackets."""
+    from reader.context import Context
+    from reader.language.entry_view import entry_lines, plain_entry
+    from reader.settings import Settings
+    from reader.tui.screens.popup import describe
+
+    assert main(["lookup", "--tone-numbers", "行"]) == 0
+    out = capsys.readouterr().out.strip()
+    assert "[xing2]" in out and "[hang2]" in out and "xíng" not in out
+    context = Context(Settings(tone_numbers=True))
+    entry = context.annotator.lookup("行")
+    lines = entry_lines(entry, "2021", context.style)
+    assert out == plain_entry(entry, "2021", context.style)
+    popup = describe(entry, "2021", context.style).plain
+    assert popup == "\n".join("".join(text for text, _ in line) for line in lines)
+    assert len(popup.splitlines()) == len(out.splitlines())
+
+
 def test_lookup_glossary_term(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["lookup", "八八战略", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
@@ -113,6 +132,16 @@ def test_glossary_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert main(["glossary", "export", str(exported)]) == 0
     lines = exported.read_text(encoding="utf-8").splitlines()
     assert lines[1:] == ["未来社区\tfuture community\t", "浙里办\tZheli Ban\t"]
+    # An existing file is kept without --force; an extension it cannot write is refused.
+    exported.write_text("mine", encoding="utf-8")
+    assert main(["glossary", "export", str(exported)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    assert exported.read_text(encoding="utf-8") == "mine"
+    assert main(["glossary", "export", str(exported), "--force"]) == 0
+    assert exported.read_text(encoding="utf-8").splitlines()[1:] == lines[1:]
+    assert main(["glossary", "export", str(tmp_path / "terms.xlsx")]) == 2
+    assert "unknown glossary format 'xlsx'" in capsys.readouterr().err
+    assert not (tmp_path / "terms.xlsx").exists()
     assert main(["glossary", "remove", "浙里办"]) == 0
     capsys.readouterr()
     assert main(["glossary", "list"]) == 0

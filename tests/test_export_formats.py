@@ -7,17 +7,22 @@ import json
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 import pytest
 
+from reader.context import Context
 from reader.document import Document, load_document
-from reader.export import FORMATS, align, export_document
+from reader.export.aligned import align
+from reader.export.document import export_document
+from reader.export.formats import FORMATS
 from reader.export.markdown import escape
+from reader.hanzi import has_hanzi
 from reader.language.annotate import Annotator
 from reader.translate.gloss import GlossTranslator
 from reader.translate.pipeline import Pipeline
-from reader.translate.service import term_matcher
+from reader.translate.translators import term_matcher
 from tests.export_readers import (
     DC,
     OPF,
@@ -68,17 +73,12 @@ def pipeline(annotator: Annotator) -> Pipeline:
 
 
 @pytest.fixture
-def export(annotator: Annotator, pipeline: Pipeline, tmp_path: Path) -> Export:
-    def run(doc: Document, fmt: str, name: str | None = None, **options: object) -> Path:
+def export(annotator: Annotator, make_context: Callable[..., Context], tmp_path: Path) -> Export:
+    context = make_context(translator=GlossTranslator(annotator))
+
+    def run(doc: Document, fmt: str, name: str | None = None, **options: Any) -> Path:
         out = tmp_path / (name or f"out.{fmt}")
-        return export_document(
-            doc,
-            fmt,
-            out,
-            annotator=annotator,
-            pipeline=pipeline,
-            **options,  # type: ignore[arg-type]
-        )
+        return export_document(doc, fmt, out, context, **options)
 
     return run
 
@@ -135,7 +135,7 @@ def test_json_schema_and_content(doc: Document, export: Export) -> None:
     assert [(t["id"], t["zh"]) for t in sentences] == [(s.id, s.text) for s in doc.sentences()]
     for p in paragraphs:
         assert p["en"] == " ".join(t["en"] for t in p["sentences"] if t["en"])
-    with_hanzi = [t for t in sentences if any("\u4e00" <= c <= "\u9fff" for c in t["zh"])]
+    with_hanzi = [t for t in sentences if has_hanzi(t["zh"])]
     assert all(t["pinyin"] and t["en"] for t in with_hanzi)
 
 
@@ -383,14 +383,18 @@ def test_epub_nav_is_nested_like_the_sections(tricky: Document, export: Export) 
 
 
 def test_machine_translation_is_recorded(
-    model_files: dict[str, Path], tricky: Document, annotator: Annotator, tmp_path: Path
+    model_files: dict[str, Path],
+    tricky: Document,
+    make_context: Callable[..., Context],
+    tmp_path: Path,
 ) -> None:
     from reader.translate.packages import install
 
     install(model_files["copy"])
+    context = make_context()
     out = {}
     for fmt in FORMATS:
-        out[fmt] = export_document(tricky, fmt, tmp_path / f"mt.{fmt}", annotator=annotator)
+        out[fmt] = export_document(tricky, fmt, tmp_path / f"mt.{fmt}", context)
     data = json.loads(out["json"].read_text(encoding="utf-8"))
     assert data["translator"] == {"name": "argos", "model": "translate-zh_en-0_0_2"}
     assert "machine translation (translate-zh_en-0_0_2" in md_unescape(

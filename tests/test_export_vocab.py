@@ -11,12 +11,13 @@ from xml.etree import ElementTree as ET
 
 import pytest
 
-from reader.document import Document
+from reader.document import Document, Sentence
 from reader.errors import ReaderError
 from reader.export.termbase import export_glossary
 from reader.export.vocab import ANKI_COLUMNS, export_vocab
 from reader.language.annotate import Annotator
 from reader.language.glossary import Glossary
+from reader.language.vocabulary import words_above
 from reader.store import vocab
 from reader.store.paths import data_dir
 
@@ -33,15 +34,15 @@ def test_add_list_remove() -> None:
     assert (again.definition, again.sentence, again.added) == ("rich", "他很富裕。", first.added)
     assert [e.word for e in vocab.load()] == ["富裕", "重要"]
     assert vocab.remove("富裕") and not vocab.remove("富裕")
-    assert [e.word for e in vocab.list_words()] == ["重要"]
+    assert [e.word for e in vocab.load()] == ["重要"]
     data = json.loads(vocab.vocab_path().read_text(encoding="utf-8"))
     assert data["version"] == 1 and data["words"][0]["word"] == "重要"
     assert not [p for p in vocab.vocab_path().parent.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_the_ui_call() -> None:
-    """reader/tui calls ``add_word`` with these keywords."""
-    entry = vocab.add_word(
+    """The reading session saves words with these keywords."""
+    entry = vocab.add(
         word="共同",
         pinyin="gòng tóng",
         definition="common",
@@ -65,20 +66,20 @@ def test_a_damaged_list_is_an_error_not_overwritten() -> None:
 
 
 def test_words_above_an_hsk_level(party_building: Document, annotator: Annotator) -> None:
-    words = vocab.words_above(party_building, 6, annotator)
+    words = words_above(party_building, 6, annotator)
     assert words and len({w.word for w in words}) == len(words)
     for w in words:
         level = annotator.hsk.level(w.word)
         assert level is None or level > 6
         assert w.pinyin and w.definition and w.document == party_building.title
         sentence = party_building.find(w.sentence_id)
-        assert sentence is not None and w.word in sentence.text.replace("\n", "")
-    everything = vocab.words_above(party_building, 0, annotator)
+        assert isinstance(sentence, Sentence) and w.word in sentence.text.replace("\n", "")
+    everything = words_above(party_building, 0, annotator)
     assert len(everything) > len(words)
-    listed_only = vocab.words_above(party_building, 6, annotator, unlisted=False)
+    listed_only = words_above(party_building, 6, annotator, unlisted=False)
     assert all(annotator.hsk.level(w.word) == 7 for w in listed_only)
     with pytest.raises(ReaderError, match="HSK level 9"):
-        vocab.words_above(party_building, 9, annotator)
+        words_above(party_building, 9, annotator)
 
 
 def _entries() -> list[vocab.VocabEntry]:

@@ -130,9 +130,16 @@ def test_import_missing_file(tmp_path: Path) -> None:
 
 
 def test_export(tmp_path: Path) -> None:
+    from reader.export.termbase import export_glossary
+
     glossary = Glossary(tmp_path / "g.tsv")
     glossary.add("浙里办", "Zhejiang Government Service App")
-    assert glossary.export(tmp_path / "mine.tsv") == 1
-    assert glossary.export(tmp_path / "all.tsv", include_builtin=True) > 300
+    assert export_glossary(glossary, tmp_path / "mine.tsv", "tsv") == 1
+    assert export_glossary(glossary, tmp_path / "all.tsv", "tsv", include_builtin=True) > 300
+    with pytest.raises(ReaderError, match="already exists"):
+        export_glossary(glossary, tmp_path / "mine.tsv", "tsv")
+    with pytest.raises(ReaderError, match="unknown glossary format 'xlsx'"):
+        export_glossary(glossary, tmp_path / "mine.xlsx", "xlsx")
+    assert not (tmp_path / "mine.xlsx").exists()
     rows = read_glossary(tmp_path / "all.tsv", "user")
     assert {"浙里办", "共同富裕"} <= {t.source for t in rows}

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ReaderError
+from reader.store.paths import cache_dir
 from reader.translate import packages
 from reader.translate.packages import PackageError, check_package, install, installed, remove
 
@@ -241,7 +242,7 @@ def test_download_with_checksum(
     assert model.name == "translate-zh_en-0_0_1"
     assert installed() == [model]
     assert seen[-1] == (model_files["random"].stat().st_size,) * 2
-    assert list((packages.cache_dir() / "downloads").iterdir()) == []
+    assert list((cache_dir() / "downloads").iterdir()) == []
 
 
 def test_download_with_a_wrong_checksum_installs_nothing(index_server: tuple[str, Path]) -> None:
@@ -249,7 +250,7 @@ def test_download_with_a_wrong_checksum_installs_nothing(index_server: tuple[str
     with pytest.raises(ReaderError, match="does not match its checksum"):
         packages.download(index_url=_write_index(root, base, "0" * 64))
     assert installed() == []
-    assert list((packages.cache_dir() / "downloads").iterdir()) == []
+    assert list((cache_dir() / "downloads").iterdir()) == []
 
 
 def test_offline_fails_at_once_naming_the_manual_way() -> None:

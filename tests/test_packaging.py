@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from pathlib import Path
-
 import tomllib
+from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 

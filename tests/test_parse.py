@@ -3,7 +3,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from reader.document import Document, Paragraph, load_document, parse_text
+from reader.document import Document, Paragraph, Sentence, load_document, parse_text
 from tests.conftest import AQ, HLM, PARTY_BUILDING, RESOLUTION
 
 
@@ -302,7 +302,7 @@ def test_ids_are_positional_unique_and_stable(hlm: Document) -> None:
 
 def test_find_by_id(party_building: Document) -> None:
     sentence = party_building.find("s7.p1.t1")
-    assert sentence is not None
+    assert isinstance(sentence, Sentence)
     assert sentence.text.startswith("人民群众既是共同富裕建设成果的获得者")
     assert party_building.find("s99") is None
     assert party_building.find("s7.p9") is None

@@ -6,8 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from reader.hanzi import is_hanzi
 from reader.language.annotate import Annotator
-from reader.language.pinyin import is_hanzi, to_numbers, tone_of
+from reader.language.pinyin import to_numbers, tone_of
+from reader.language.style import TONE_MARKS, PinyinStyle
 
 ROWS = list(
     csv.DictReader(
@@ -65,11 +67,17 @@ def test_cedict_single_reading_beats_pypinyin(annotator: Annotator) -> None:
     assert _reading_of(annotator, "重塑政府关系。", "重塑") == "chóng sù"
 
 
-def test_tone_numbers(make_annotator: Callable[..., Annotator]) -> None:
+def test_tone_numbers_are_a_style_chosen_where_pinyin_is_shown(annotator: Annotator) -> None:
     assert [to_numbers(s) for s in ["zhòng", "de", "lǜ", ""]] == ["zhong4", "de5", "lü4", ""]
-    ann = make_annotator(tone_numbers=True)
-    tokens = ann.annotate("重要的")
-    assert [t.pinyin for t in tokens] == [("zhong4", "yao4"), ("de5",)]
+    tokens = annotator.annotate("重要的")
+    # Tokens carry one canonical reading, in tone marks.
+    assert [t.pinyin for t in tokens] == [("zhòng", "yào"), ("de",)]
+    numbers = PinyinStyle(tone_numbers=True)
+    assert [numbers.syllables(t.pinyin) for t in tokens] == [("zhong4", "yao4"), ("de5",)]
+    assert numbers.token(tokens[0]).pinyin == ("zhong4", "yao4")
+    assert TONE_MARKS.text(tokens[0].pinyin) == "zhòng yào"
+    (reading,) = annotator.lookup("重要").readings
+    assert numbers.reading(reading) == "zhong4 yao4" and TONE_MARKS.reading(reading) == "zhòng yào"
 
 
 @pytest.mark.parametrize(

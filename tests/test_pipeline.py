@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from reader.document import load_document
+from reader.document.units import reading_order
 from reader.errors import ReaderError
 from reader.language.annotate import Annotator
 from reader.language.glossary import Glossary
@@ -16,13 +17,7 @@ from reader.translate.engine import ArgosTranslator, DecodeOptions
 from reader.translate.gloss import GlossTranslator
 from reader.translate.packages import install
 from reader.translate.pipeline import Pipeline
-from reader.translate.service import (
-    NO_MODEL,
-    make_translator,
-    term_matcher,
-    translate_document,
-    translation_units,
-)
+from reader.translate.translators import NO_MODEL, make_translator, term_matcher
 from tests.conftest import PARTY_BUILDING, RESOLUTION
 
 FAST = DecodeOptions(intra_threads=1, inter_threads=1)
@@ -46,14 +41,14 @@ def test_reopening_a_document_makes_no_model_calls(
     doc = load_document(RESOLUTION)
     cache = TranslationCache(tmp_path / "cache.sqlite")
     pipeline, translator = _pipeline(model_files["copy"], glossary, cache)
-    first = list(translate_document(doc, pipeline))
+    first = list(pipeline.run(reading_order(doc).units()))
     assert translator.calls > 0
     assert not any(t.cached for t in first if t.id != "title" and t.en != t.zh)
     # A new process: a new translator and a new cache connection.
     again, translator2 = _pipeline(
         model_files["copy"], glossary, TranslationCache(tmp_path / "cache.sqlite")
     )
-    second = list(translate_document(doc, again))
+    second = list(again.run(reading_order(doc).units()))
     assert translator2.calls == 0
     assert all(t.cached for t in second)
     assert [(t.id, t.en) for t in second] == [(t.id, t.en) for t in first]
@@ -66,8 +61,8 @@ def test_results_follow_document_order(
     pipeline, _ = _pipeline(
         model_files["copy"], glossary, TranslationCache(tmp_path / "c.sqlite"), batch_size=8
     )
-    ids = [t.id for t in translate_document(doc, pipeline)]
-    assert ids == [unit_id for unit_id, _ in translation_units(doc)]
+    ids = [t.id for t in pipeline.run(reading_order(doc).units())]
+    assert ids == [unit_id for unit_id, _ in reading_order(doc).units()]
     assert ids[0] == "title" and "s1" in ids and "s2.p1.t1" in ids
 
 
@@ -80,11 +75,11 @@ def test_cancel_stops_before_the_next_batch(
     )
     cancel = threading.Event()
     seen = []
-    for translation in translate_document(doc, pipeline, cancel):
+    for translation in pipeline.run(reading_order(doc).units(), cancel):
         seen.append(translation.id)
         if len(seen) == 3:
             cancel.set()
-    assert 3 <= len(seen) < len(list(translation_units(doc)))
+    assert 3 <= len(seen) < len(list(reading_order(doc).units()))
     assert translator.calls == 1
 
 

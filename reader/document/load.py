@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.errors import DocumentError
+from reader.hanzi import is_common_range
 
 # The most frequent characters of modern Chinese, in both scripts. A GB18030
 # file decoded as Big5 (or the reverse) turns into rare characters, so the
@@ -61,15 +62,11 @@ class SourceText:
     sha256: str
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf"
-
-
 def _common_share(text: str) -> float:
     """Share of CJK characters in ``text`` that are common ones."""
     cjk = common = 0
     for ch in text:
-        if _is_cjk(ch):
+        if is_common_range(ch):
             cjk += 1
             common += ch in _COMMON
     return common / cjk if cjk else 0.0

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from reader.hanzi import HANZI_CLASS
+
 #: Punctuation that ends a sentence (and so a paragraph) in Chinese text.
 SENTENCE_FINAL = "。！？!?…；;：:"
 #: Closing quotes and brackets: they belong to the sentence they close.
@@ -17,7 +19,7 @@ CLOSERS = "”’」』）)]】》〉〕〗\"'"
 # Latin full stop before a capital or the end; closing quotes and brackets that
 # follow stay with it, and so does the whitespace after it.
 _END = re.compile(
-    r"(?:[。！？!?]+|…+|\.{3,}|(?<=[A-Za-z0-9])\.(?=\s+[A-Z\u4e00-\u9fff]|\s*$))"
+    r"(?:[。！？!?]+|…+|\.{3,}|(?<=[A-Za-z0-9])\.(?=\s+[A-Z" + HANZI_CLASS + r"]|\s*$))"
     r"[”’」』）)\]】》〉〕〗\"']*\s*"
 )
 # After a closing quote, a comma or another stop continues the sentence:

@@ -13,11 +13,12 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
-from reader.document.model import Document, Paragraph, ParagraphKind, Section
+from reader.document.model import Document, Paragraph, ParagraphKind
+from reader.document.units import TITLE_ID, PlacedSection, placed_sections, section_units
 from reader.language.annotate import Annotator, Token
+from reader.language.style import TONE_MARKS, PinyinStyle
 from reader.translate.base import Translation, TranslatorInfo
 from reader.translate.pipeline import Pipeline
-from reader.translate.service import TITLE_ID, section_units
 from reader.translate.terms import TermCheck
 
 #: Sentences translated per pipeline run: enough for full batches, small
@@ -115,28 +116,12 @@ def translator_note(info: TranslatorInfo) -> str:
     return f"The English is a machine translation ({info.label()}), not reviewed by a person."
 
 
-def _placed(doc: Document) -> Iterator[tuple[Section, str, str | None]]:
-    """Every section in document order with its top-level ancestor and parent ids."""
-
-    def visit(
-        section: Section, top: str, parent: str | None
-    ) -> Iterator[tuple[Section, str, str | None]]:
-        yield section, top, parent
-        for child in section.children:
-            yield from visit(child, top, section.id)
-
-    for section in doc.sections:
-        yield from visit(section, section.id, None)
-
-
-def _chunks(
-    placed: Sequence[tuple[Section, str, str | None]], size: int
-) -> Iterator[list[tuple[Section, str, str | None]]]:
-    chunk: list[tuple[Section, str, str | None]] = []
+def _chunks(sections: Sequence[PlacedSection], size: int) -> Iterator[list[PlacedSection]]:
+    chunk: list[PlacedSection] = []
     count = 0
-    for item in placed:
+    for item in sections:
         chunk.append(item)
-        count += 1 + sum(len(p.sentences) for p in item[0].paragraphs)
+        count += 1 + sum(len(p.sentences) for p in item.section.paragraphs)
         if count >= size:
             yield chunk
             chunk, count = [], 0
@@ -144,15 +129,12 @@ def _chunks(
         yield chunk
 
 
-def _units(sections: Sequence[tuple[Section, str, str | None]]) -> Iterator[tuple[str, str]]:
-    return section_units(section for section, _, _ in sections)
-
-
 def align(
     doc: Document,
     pipeline: Pipeline,
     *,
     annotator: Annotator | None = None,
+    style: PinyinStyle = TONE_MARKS,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
     chunk_sentences: int = CHUNK_SENTENCES,
@@ -160,16 +142,18 @@ def align(
     """The aligned document; sections are translated (and annotated) as they are read.
 
     With an ``annotator`` every sentence and heading carries its tokens, for
-    pinyin and glossary marks. ``cancel`` stops before the next batch; the
+    pinyin and glossary marks, their pinyin written in ``style``. ``cancel`` stops before the next batch; the
     sections iterator then ends early.
     """
 
     def tokens(text: str) -> tuple[Token, ...]:
-        return tuple(annotator.annotate(text)) if annotator is not None and text else ()
+        if annotator is None or not text:
+            return ()
+        return tuple(style.token(t) for t in annotator.annotate(text))
 
     title_en = next(iter(pipeline.run([(TITLE_ID, doc.title)], cancel)), None)
     title = Heading(doc.title, title_en.en if title_en else "", tokens(doc.title))
-    placed = list(_placed(doc))
+    placed = tuple(placed_sections(doc))
     total = sum(len(p.sentences) for p in doc.paragraphs())
 
     def sentence(paragraph: Paragraph, found: dict[str, Translation]) -> Iterator[AlignedSentence]:
@@ -187,10 +171,11 @@ def align(
     def sections() -> Iterator[AlignedSection]:
         done = 0
         for chunk in _chunks(placed, chunk_sentences):
-            found = {t.id: t for t in pipeline.run(_units(chunk), cancel)}
+            units = section_units(p.section for p in chunk)
+            found = {t.id: t for t in pipeline.run(units, cancel)}
             if cancel is not None and cancel.is_set():
                 return
-            for section, top, parent in chunk:
+            for section, top, parent in ((p.section, p.top, p.parent) for p in chunk):
                 heading = found.get(section.id)
                 paragraphs = tuple(
                     AlignedParagraph(p.id, p.text, tuple(sentence(p, found)), p.kind)
@@ -217,5 +202,5 @@ def align(
         sections=sections(),
         section_count=len(placed),
         sentence_count=total,
-        outline=tuple((s.id, s.level, s.title, parent) for s, _, parent in placed),
+        outline=tuple((p.section.id, p.section.level, p.section.title, p.parent) for p in placed),
     )

@@ -9,12 +9,10 @@ Markdown or HTML: a ``#`` or ``<script>`` in a sentence stays text.
 from __future__ import annotations
 
 import re
-from typing import Literal, TextIO
+from typing import TextIO
 
 from reader.export.aligned import AlignedDocument, AlignedParagraph, translator_note
-
-Layout = Literal["interleaved", "table"]
-LAYOUTS: tuple[Layout, ...] = ("interleaved", "table")
+from reader.export.formats import Layout
 
 #: ASCII punctuation that Markdown may read as syntax; backslash-escaped.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")

@@ -13,9 +13,9 @@ import csv
 from collections.abc import Iterator
 from typing import TextIO
 
+from reader.document.units import TITLE_ID
 from reader.export.aligned import AlignedDocument
 from reader.export.output import one_line
-from reader.translate.service import TITLE_ID
 
 COLUMNS = ("id", "section", "zh", "pinyin", "en", "translator")
 

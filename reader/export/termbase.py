@@ -1,4 +1,4 @@
-"""The glossary for CAT tools: TBX-Basic or CSV.
+"""The glossary for CAT tools: OmegaT TSV, TBX-Basic or CSV.
 
 TBX-Basic in the widely imported TBX 2008 form (``<martif type="TBX-Basic">``,
 one ``termEntry`` per term with a ``zh-CN`` and an ``en`` ``langSet``; the
@@ -11,15 +11,13 @@ from __future__ import annotations
 import csv
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Literal
 
 from reader import __version__
 from reader.errors import ReaderError
+from reader.export.formats import GLOSSARY_FORMATS
 from reader.export.output import output_text, xml_safe
-from reader.language.glossary import Glossary, Term
+from reader.language.glossary import Glossary, Term, write_terms
 
-TermbaseFormat = Literal["tbx", "csv"]
-TERMBASE_FORMATS: tuple[TermbaseFormat, ...] = ("tbx", "csv")
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -43,10 +41,16 @@ def export_glossary(
     force: bool = False,
 ) -> int:
     """Write your terms (with ``include_builtin``, every effective term); returns the count."""
-    if fmt not in TERMBASE_FORMATS:
-        raise ReaderError(f"unknown glossary format {fmt!r}: choose tbx or csv")
+    if fmt not in GLOSSARY_FORMATS:
+        choices = ", ".join(f".{name}" for name in GLOSSARY_FORMATS)
+        raise ReaderError(
+            f"{path}: unknown glossary format {fmt or 'with no extension'!r}: use {choices}"
+        )
     terms = glossary.terms() if include_builtin else glossary.user_terms()
     with output_text(path, force=force) as out:
+        if fmt == "tsv":
+            write_terms(out, terms)
+            return len(terms)
         if fmt == "csv":
             writer = csv.writer(out, lineterminator="\r\n")
             writer.writerow(["zh", "en", "note"])

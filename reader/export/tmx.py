@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from typing import TextIO
 
 from reader import __version__
+from reader.document.units import TITLE_ID
 from reader.export.aligned import AlignedDocument, translator_note
 from reader.export.output import one_line, xml_safe
-from reader.translate.service import TITLE_ID
 
 SOURCE_LANG = "zh-CN"
 TARGET_LANG = "en"

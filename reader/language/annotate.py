@@ -15,10 +15,11 @@ import threading
 from dataclasses import dataclass
 from typing import Literal
 
+from reader.hanzi import hanzi_count, is_hanzi
 from reader.language.dictionary import Dictionary, Reading
 from reader.language.glossary import Glossary, Term
 from reader.language.hsk import DEFAULT_STANDARD, HskLevels
-from reader.language.pinyin import PinyinReader, hanzi_count, is_hanzi, to_numbers
+from reader.language.pinyin import PinyinReader
 from reader.language.segment import Segmenter
 
 Source = Literal["user", "glossary", "cc-cedict", "characters"]
@@ -33,7 +34,9 @@ _NUMERALS = frozenset("第零〇一二三四五六七八九十百千万亿两")
 @dataclass(frozen=True, slots=True)
 class Token:
     text: str
-    #: One syllable per Hanzi of :attr:`text`; empty for punctuation and Latin.
+    #: One syllable per Hanzi of :attr:`text`, in tone marks (the one canonical
+    #: reading; :class:`~reader.language.style.PinyinStyle` writes it for display);
+    #: empty for punctuation and Latin.
     pinyin: tuple[str, ...]
     definitions: tuple[str, ...]
     source: Source | None
@@ -46,13 +49,22 @@ class Entry:
     """Everything known about one word, for ``reader lookup`` and the popup."""
 
     word: str
-    #: The reading reader shows for the word out of context.
+    #: The reading reader shows for the word out of context (tone marks).
     pinyin: tuple[str, ...]
     readings: tuple[Reading, ...]
     glossary: Term | None
     hsk: int | None
     #: For a word no dictionary has: each character with its readings.
     characters: tuple[tuple[str, tuple[Reading, ...]], ...] = ()
+
+    @property
+    def definition(self) -> str:
+        """The one-line definition a flash card gets: the glossary's, else the first sense."""
+        if self.glossary:
+            return self.glossary.target
+        if self.readings and self.readings[0].senses:
+            return self.readings[0].senses[0]
+        return ""
 
     @property
     def traditional(self) -> tuple[str, ...]:
@@ -98,14 +110,12 @@ class Annotator:
         dictionary: Dictionary | None = None,
         segmenter: Segmenter | None = None,
         hsk_standard: str = DEFAULT_STANDARD,
-        tone_numbers: bool = False,
         sandhi: bool = False,
     ) -> None:
         self._glossary = glossary
         self.dictionary = dictionary or Dictionary()
         self.segmenter = segmenter or Segmenter()
         self.hsk = HskLevels(hsk_standard)
-        self.tone_numbers = tone_numbers
         self.sandhi = sandhi
         self.pinyin = PinyinReader(self._cedict_readings)
         self._lock = threading.Lock()
@@ -228,13 +238,10 @@ class Annotator:
         for piece, piece_pinyin in zip(pieces, readings, strict=True):
             count = hanzi_count(piece)
             definitions, source = self._define(piece, piece_pinyin)
-            shown = (
-                tuple(to_numbers(s) for s in piece_pinyin) if self.tone_numbers else piece_pinyin
-            )
             tokens.append(
                 Token(
                     piece,
-                    shown,
+                    piece_pinyin,
                     definitions,
                     source,
                     self.hsk.level(piece) if count else None,
@@ -248,32 +255,9 @@ class Annotator:
         self._sync_glossary()
         readings = self.dictionary.lookup(word)
         pinyin = self.pinyin.word(word)
-        if self.tone_numbers:
-            pinyin = tuple(to_numbers(s) for s in pinyin)
         characters: tuple[tuple[str, tuple[Reading, ...]], ...] = ()
         if not readings:
             characters = tuple((ch, self.dictionary.lookup(ch)) for ch in word if is_hanzi(ch))
         return Entry(
             word, pinyin, readings, self.glossary.get(word), self.hsk.level(word), characters
         )
-
-
-_default: Annotator | None = None
-_default_lock = threading.Lock()
-
-
-def default_annotator() -> Annotator:
-    """The shared annotator with the user's glossary and default settings."""
-    global _default
-    with _default_lock:
-        if _default is None:
-            _default = Annotator()
-        return _default
-
-
-def annotate(text: str) -> list[Token]:
-    return default_annotator().annotate(text)
-
-
-def lookup(word: str) -> Entry:
-    return default_annotator().lookup(word)

@@ -12,8 +12,7 @@ from typing import Any
 from wcwidth import wcswidth
 
 from reader.language.annotate import Entry, Token
-from reader.language.dictionary import CREDIT
-from reader.language.hsk import STANDARDS, label
+from reader.language.style import PinyinStyle
 
 
 def cell_width(text: str) -> int:
@@ -21,17 +20,17 @@ def cell_width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
-def token_json(token: Token) -> dict[str, Any]:
+def token_json(token: Token, style: PinyinStyle) -> dict[str, Any]:
     return {
         "text": token.text,
-        "pinyin": list(token.pinyin),
+        "pinyin": list(style.syllables(token.pinyin)),
         "definitions": list(token.definitions),
         "source": token.source,
         "hsk": token.hsk,
     }
 
 
-def pinyin_lines(tokens: list[Token], width: int = 80) -> list[str]:
+def pinyin_lines(tokens: list[Token], style: PinyinStyle, width: int = 80) -> list[str]:
     """Pairs of lines, pinyin over text, wrapped at ``width`` cells."""
     lines: list[str] = []
     top: list[str] = []
@@ -54,7 +53,7 @@ def pinyin_lines(tokens: list[Token], width: int = 80) -> list[str]:
                 flush()  # a line break in the text starts a new pair of lines
             if not part:
                 continue
-            reading = " ".join(token.pinyin) if len(parts) == 1 else ""
+            reading = style.text(token.pinyin) if len(parts) == 1 else ""
             cells = max(cell_width(part), cell_width(reading))
             gap = 1 if token.pinyin else 0
             if used and used + cells + gap > width:
@@ -66,10 +65,10 @@ def pinyin_lines(tokens: list[Token], width: int = 80) -> list[str]:
     return lines
 
 
-def entry_json(entry: Entry, standard: str) -> dict[str, Any]:
+def entry_json(entry: Entry, standard: str, style: PinyinStyle) -> dict[str, Any]:
     return {
         "word": entry.word,
-        "pinyin": list(entry.pinyin),
+        "pinyin": list(style.syllables(entry.pinyin)),
         "traditional": list(entry.traditional),
         "hsk": entry.hsk,
         "hsk_standard": standard,
@@ -105,32 +104,3 @@ def entry_json(entry: Entry, standard: str) -> dict[str, Any]:
             for ch, rs in entry.characters
         ],
     }
-
-
-def format_entry(entry: Entry, standard: str) -> str:
-    head = entry.word
-    if entry.traditional:
-        head += f"  (traditional {', '.join(entry.traditional)})"
-    lines = [head, f"  {' '.join(entry.pinyin)}    HSK {label(entry.hsk)} ({STANDARDS[standard]})"]
-    if entry.glossary:
-        kind = "glossary" if entry.glossary.origin == "glossary" else "your glossary"
-        lines.append(f"  {kind}: {entry.glossary.target}")
-        if entry.glossary.note:
-            lines.append(f"    {entry.glossary.note}")
-    for reading in entry.readings:
-        form = reading.traditional if reading.traditional != entry.word else ""
-        lines.append(f"  [{reading.pinyin}] {form}".rstrip())
-        for number, sense in enumerate(reading.senses, 1):
-            lines.append(f"    {number}. {sense}")
-        if reading.classifiers:
-            lines.append(f"    measure words: {', '.join(reading.classifiers)}")
-        for ref in reading.references:
-            lines.append(f"    → {ref.word} [{ref.pinyin}]: {'; '.join(ref.senses)}")
-    for ch, readings in entry.characters:
-        for reading in readings[:3]:
-            lines.append(f"  {ch} [{reading.pinyin}]: {'; '.join(reading.senses[:4])}")
-    if not entry.readings and not entry.glossary and not entry.characters:
-        lines.append("  (no entry)")
-    if entry.readings or entry.characters:
-        lines.append(f"  — {CREDIT}")
-    return "\n".join(lines)

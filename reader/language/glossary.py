@@ -10,22 +10,21 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TextIO
 
 from reader.errors import ReaderError
+from reader.hanzi import has_hanzi
 from reader.store.atomic import atomic_writer
 from reader.store.paths import config_dir
 
 Origin = Literal["document", "user", "glossary"]
 USER_GLOSSARY = "glossary.tsv"
 _HEADER = "# reader glossary (OmegaT format): source<TAB>target<TAB>comment\n"
-_HANZI = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 _HEADER_WORDS = frozenset({"source", "term", "chinese", "zh", "src", "源", "原文", "术语"})
 
 
@@ -58,7 +57,7 @@ def _clean(field: str) -> str:
 
 def check_term(source: str, target: str) -> tuple[str, str]:
     source, target = _clean(source), _clean(target)
-    if not _HANZI.search(source):
+    if not has_hanzi(source):
         raise ReaderError(f"glossary term {source!r} has no Chinese characters")
     if not target:
         raise ReaderError(f"glossary term {source!r} needs an English rendering")
@@ -108,12 +107,17 @@ def read_glossary(path: Path, origin: Origin) -> list[Term]:
     return parse_glossary(text, origin, csv_format=path.suffix.lower() == ".csv")
 
 
+def write_terms(handle: TextIO, terms: Iterable[Term]) -> None:
+    """Terms in OmegaT TSV, sorted, with a comment header OmegaT skips."""
+    handle.write(_HEADER)
+    for term in sorted(terms, key=lambda t: t.source):
+        handle.write(f"{term.source}\t{term.target}\t{term.note}\n")
+
+
 def write_glossary(path: Path, terms: Iterable[Term]) -> None:
-    """Write terms in OmegaT TSV, sorted, atomically."""
+    """Write terms in OmegaT TSV, atomically."""
     with atomic_writer(path) as handle:
-        handle.write(_HEADER)
-        for term in sorted(terms, key=lambda t: t.source):
-            handle.write(f"{term.source}\t{term.target}\t{term.note}\n")
+        write_terms(handle, terms)
 
 
 def builtin_terms() -> list[Term]:
@@ -216,8 +220,3 @@ class Glossary:
             write_glossary(self.user_path, updated.values())
             self._user = updated
             self.version += 1
-
-    def export(self, path: Path, *, include_builtin: bool = False) -> int:
-        terms = self.terms() if include_builtin else self.user_terms()
-        write_glossary(path, terms)
-        return len(terms)

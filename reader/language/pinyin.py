@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-HANZI = re.compile(r"[\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
-_HANZI_RUN = re.compile(HANZI.pattern + "+")
+from reader.hanzi import HANZI_RUN, hanzi_count, is_hanzi
+
 _SYLLABLE = re.compile(r"^[a-zü\u0300-\u036fāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]+$")
 _TONE_OF = {
     **dict.fromkeys("āēīōūǖ", 1),
@@ -57,14 +57,6 @@ _DEI_BEFORE = frozenset(
 
 
 _NUMERALS = frozenset("零〇一二三四五六七八九十百千万亿两第")
-
-
-def is_hanzi(ch: str) -> bool:
-    return bool(HANZI.fullmatch(ch))
-
-
-def hanzi_count(text: str) -> int:
-    return len(HANZI.findall(text))
 
 
 def tone_of(syllable: str) -> int:
@@ -128,7 +120,7 @@ def _pypinyin(word: str) -> tuple[str, ...]:
     from pypinyin import Style, pinyin
 
     out: list[str] = []
-    for run in _HANZI_RUN.findall(word):
+    for run in HANZI_RUN.findall(word):
         for ch, item in zip(run, pinyin(run, style=Style.TONE, heteronym=False), strict=False):
             syllable = item[0] if item else ""
             out.append("" if syllable == ch or not _SYLLABLE.match(syllable) else syllable)

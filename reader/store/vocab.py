@@ -5,8 +5,8 @@ atomically on every change. A word is listed once: saving it again updates its
 pinyin, definition and sentence and keeps the date it was first added. A file
 that cannot be read is an error, never silently replaced.
 
-:func:`words_above` gives every word of a document above an HSK level, in the
-same shape, for exporting as flash cards.
+Storage only: the words of a document above an HSK level, in the same shape,
+come from :func:`reader.language.vocabulary.words_above`.
 """
 
 from __future__ import annotations
@@ -14,14 +14,10 @@ from __future__ import annotations
 import datetime
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, fields, replace
 from pathlib import Path
 
-from reader.document.model import Document
 from reader.errors import ReaderError
-from reader.language.annotate import Annotator
-from reader.language.hsk import BAND
 from reader.store.atomic import write_text
 from reader.store.paths import data_dir
 
@@ -114,10 +110,6 @@ def add(
     return entry
 
 
-#: The name the reader UI calls (keyword arguments as :func:`add`).
-add_word = add
-
-
 def remove(word: str, *, path: Path | None = None) -> bool:
     """Forget a word; False if it was not in the list."""
     path = path or vocab_path()
@@ -128,51 +120,3 @@ def remove(word: str, *, path: Path | None = None) -> bool:
             return False
         _save(kept, path)
     return True
-
-
-def list_words(path: Path | None = None) -> list[VocabEntry]:
-    return load(path)
-
-
-def words_above(
-    doc: Document, level: int, annotator: Annotator, *, unlisted: bool = True
-) -> list[VocabEntry]:
-    """Each word of ``doc`` whose HSK level is above ``level``, once, in order of appearance.
-
-    Level 7 stands for the 7–9 band, so ``level`` 6 asks for the band. With
-    ``unlisted``, words in no HSK list count as above every level, if a
-    dictionary or glossary defines them (names pieced together from single
-    characters do not).
-    """
-    if not 0 <= level <= BAND:
-        raise ReaderError(f"HSK level {level}: choose 0 to {BAND} (7 is the 7-9 band)")
-    return list(_words_above(doc, level, annotator, unlisted))
-
-
-def _words_above(
-    doc: Document, level: int, annotator: Annotator, unlisted: bool
-) -> Iterator[VocabEntry]:
-    seen: set[str] = set()
-    today = datetime.date.today().isoformat()
-    for section in doc.walk():
-        for paragraph in section.paragraphs:
-            for sentence in paragraph.sentences:
-                for token in annotator.annotate(sentence.text):
-                    if not token.is_hanzi or token.text in seen or not token.definitions:
-                        continue
-                    if token.hsk is None:
-                        if not unlisted or token.source == "characters":
-                            continue
-                    elif token.hsk <= level:
-                        continue
-                    seen.add(token.text)
-                    yield VocabEntry(
-                        token.text,
-                        " ".join(token.pinyin),
-                        token.definitions[0],
-                        " ".join(sentence.text.split()),
-                        doc.title,
-                        doc.source_sha256,
-                        sentence.id,
-                        today,
-                    )

@@ -13,6 +13,12 @@ from reader.translate.terms import TermCheck
 REPETITION = "repetition"
 TRUNCATED = "truncated"
 
+#: The translators a user can choose (``--translator``), with what each gives.
+TRANSLATORS: dict[str, str] = {
+    "argos": "machine translation with the installed argos model",
+    "gloss": "a word-by-word gloss from the glossary and CC-CEDICT (not a translation)",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class TranslatorInfo:

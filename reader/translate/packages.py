@@ -103,55 +103,114 @@ def _bad(path: Path, why: str) -> PackageError:
 
 def check_package(path: Path, *, from_code: str = "zh", to_code: str = "en") -> dict[str, Any]:
     """Check a ``.argosmodel`` zip completely, before anything is written; return its metadata."""
+    with _open_archive(path) as archive:
+        infos = _member_list(path, archive)
+        top = _scan_members(path, infos)
+        _check_required_files(path, top, {info.filename for info in infos})
+        metadata = _read_metadata(path, archive, top)
+        _test_members(path, archive)
+    checked = _check_metadata(path, metadata, from_code, to_code)
+    checked["_top"] = top
+    return checked
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    """A missing file and a file that is not a zip deserve different messages."""
     if not path.is_file():
         raise PackageError(f"{path}: no such file")
     try:
-        archive = zipfile.ZipFile(path)
+        return zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
         raise _bad(path, f"not a zip archive: {exc}") from None
-    with archive:
-        infos = archive.infolist()
-        if not infos:
-            raise _bad(path, "the archive is empty")
-        if len(infos) > MAX_FILES:
-            raise _bad(path, f"{len(infos)} files")
-        tops = set()
-        total = 0
-        for info in infos:
-            name = PurePosixPath(info.filename)
-            if name.is_absolute() or info.filename.startswith(("/", "\\")) or ".." in name.parts:
-                raise _bad(path, f"unsafe path {info.filename!r}")
-            if "\\" in info.filename or ":" in name.parts[0]:
-                raise _bad(path, f"unsafe path {info.filename!r}")
-            mode = info.external_attr >> 16
-            if stat.S_ISLNK(mode):
-                raise _bad(path, f"contains a link {info.filename!r}")
-            total += info.file_size
-            if total > MAX_PACKAGE_BYTES:
-                raise _bad(path, "it unpacks to more than 2 GB")
-            tops.add(name.parts[0])
-        if len(tops) != 1:
-            raise _bad(path, "it must hold exactly one top folder")
-        (top,) = tops
-        names = {info.filename for info in infos}
-        if f"{top}/metadata.json" not in names:
-            raise _bad(path, "no metadata.json")
-        if not any(n.startswith(f"{top}/model/") for n in names):
-            raise _bad(path, "no model/ folder")
-        if f"{top}/model/model.bin" not in names:
-            raise _bad(path, "no model/model.bin")
-        if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
-            raise _bad(path, "no sentencepiece.model or bpe.model")
-        try:
-            metadata = json.loads(archive.read(f"{top}/metadata.json"))
-        except (ValueError, zipfile.BadZipFile) as exc:
-            raise _bad(path, f"unreadable metadata.json: {exc}") from None
-        try:
-            bad_member = archive.testzip()
-        except (zipfile.BadZipFile, zlib.error, OSError) as exc:
-            raise _bad(path, f"corrupt member: {exc}") from None
-        if bad_member is not None:
-            raise _bad(path, f"corrupt member {bad_member}")
+
+
+def _member_list(path: Path, archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """Refuse an empty archive, or one with so many entries that it is not a real package."""
+    infos = archive.infolist()
+    if not infos:
+        raise _bad(path, "the archive is empty")
+    if len(infos) > MAX_FILES:
+        raise _bad(path, f"{len(infos)} files")
+    return infos
+
+
+def _scan_members(path: Path, infos: list[zipfile.ZipInfo]) -> str:
+    """One pass in archive order, so the first bad member is the one reported."""
+    tops: set[str] = set()
+    total = 0
+    for info in infos:
+        name = _safe_name(path, info)
+        _refuse_link(path, info)
+        total = _add_size(path, total, info)
+        tops.add(name.parts[0])
+    return _single_top(path, tops)
+
+
+def _safe_name(path: Path, info: zipfile.ZipInfo) -> PurePosixPath:
+    """Extraction must never write outside the staging folder (zip-slip)."""
+    name = PurePosixPath(info.filename)
+    if name.is_absolute() or info.filename.startswith(("/", "\\")) or ".." in name.parts:
+        raise _bad(path, f"unsafe path {info.filename!r}")
+    if "\\" in info.filename or ":" in name.parts[0]:
+        raise _bad(path, f"unsafe path {info.filename!r}")
+    return name
+
+
+def _refuse_link(path: Path, info: zipfile.ZipInfo) -> None:
+    """A symbolic link in the package could point anywhere on the user's disk."""
+    mode = info.external_attr >> 16
+    if stat.S_ISLNK(mode):
+        raise _bad(path, f"contains a link {info.filename!r}")
+
+
+def _add_size(path: Path, total: int, info: zipfile.ZipInfo) -> int:
+    """A zip bomb must be stopped before it fills the disk."""
+    total += info.file_size
+    if total > MAX_PACKAGE_BYTES:
+        raise _bad(path, "it unpacks to more than 2 GB")
+    return total
+
+
+def _single_top(path: Path, tops: set[str]) -> str:
+    """The package is installed by renaming its one folder into place."""
+    if len(tops) != 1:
+        raise _bad(path, "it must hold exactly one top folder")
+    (top,) = tops
+    return top
+
+
+def _check_required_files(path: Path, top: str, names: set[str]) -> None:
+    """argostranslate cannot load a package without its metadata, model and tokenizer."""
+    if f"{top}/metadata.json" not in names:
+        raise _bad(path, "no metadata.json")
+    if not any(n.startswith(f"{top}/model/") for n in names):
+        raise _bad(path, "no model/ folder")
+    if f"{top}/model/model.bin" not in names:
+        raise _bad(path, "no model/model.bin")
+    if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
+        raise _bad(path, "no sentencepiece.model or bpe.model")
+
+
+def _read_metadata(path: Path, archive: zipfile.ZipFile, top: str) -> Any:
+    """The metadata says which languages the package is for; it must at least parse."""
+    try:
+        return json.loads(archive.read(f"{top}/metadata.json"))
+    except (ValueError, zipfile.BadZipFile) as exc:
+        raise _bad(path, f"unreadable metadata.json: {exc}") from None
+
+
+def _test_members(path: Path, archive: zipfile.ZipFile) -> None:
+    """A truncated or damaged download must fail here, not halfway through extracting."""
+    try:
+        bad_member = archive.testzip()
+    except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+        raise _bad(path, f"corrupt member: {exc}") from None
+    if bad_member is not None:
+        raise _bad(path, f"corrupt member {bad_member}")
+
+
+def _check_metadata(path: Path, metadata: Any, from_code: str, to_code: str) -> dict[str, Any]:
+    """Installing a package for another language pair would leave reader without a model."""
     if not isinstance(metadata, dict):
         raise _bad(path, "metadata.json is not an object")
     if metadata.get("type", "translate") != "translate":
@@ -162,7 +221,6 @@ def check_package(path: Path, *, from_code: str = "zh", to_code: str = "en") -> 
             f"it translates {metadata.get('from_code')}→{metadata.get('to_code')}, "
             f"not {from_code}→{to_code}",
         )
-    metadata["_top"] = top
     return metadata
 
 

@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-from reader.language.pinyin import hanzi_count
+from reader.hanzi import hanzi_count
 from reader.translate import terms as termlib
 from reader.translate.base import Output, Translation, Translator
 from reader.translate.cache import TranslationCache, cache_key
@@ -53,6 +53,17 @@ class Pipeline:
         self.cache = cache
         self.matcher = matcher or TermMatcher(())
         self.batch_size = batch_size
+
+    def is_current(self, translation: Translation) -> bool:
+        """Would this sentence be translated the same way now? False after a glossary edit
+        that changes a term it uses or adds one it contains.
+
+        The rule is the cache key's own: a translation depends on its sentence and
+        the (term, English) pairs found in it, so this is exactly "its cache key
+        has not changed", and the reader retranslates what is stale and nothing more.
+        """
+        uses = self.matcher.find(model_input(translation.zh))
+        return sorted((u.zh, u.en) for u in uses) == sorted((c.zh, c.en) for c in translation.terms)
 
     def run(
         self, sentences: Iterable[tuple[str, str]], cancel: threading.Event | None = None
@@ -129,10 +140,4 @@ class Pipeline:
             self.cache.put_many(rows)
 
 
-def translate_sentences(
-    pipeline: Pipeline, sentences: Iterable[tuple[str, str]]
-) -> list[Translation]:
-    return list(pipeline.run(sentences))
-
-
-__all__ = ["BATCH_SIZE", "Output", "Pipeline", "model_input", "translate_sentences"]
+__all__ = ["BATCH_SIZE", "Output", "Pipeline", "model_input"]

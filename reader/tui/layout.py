@@ -15,9 +15,13 @@ from dataclasses import dataclass, field
 from rich.segment import Segment
 from rich.style import Style
 
+from reader.document.units import Block
+from reader.hanzi import is_hanzi
 from reader.language.annotate import Token
 from reader.language.formatting import cell_width
-from reader.language.pinyin import is_hanzi, to_numbers, tone_of
+from reader.language.pinyin import tone_of
+from reader.language.style import PinyinStyle
+from reader.reading.english import English
 
 GAP = 3  # cells between the columns
 STACK_BELOW = 100  # terminal width under which the columns stack
@@ -54,19 +58,6 @@ class Options:
 
 
 @dataclass
-class Block:
-    """A heading or a paragraph, with what the view knows about it so far."""
-
-    kind: str  # "title", "heading" or "paragraph"
-    id: str
-    section_id: str
-    #: (sentence id, Chinese) pairs; a heading is one "sentence" (id = section id).
-    sentences: list[tuple[str, str]]
-    byline: bool = False
-    level: int = 1
-
-
-@dataclass
 class PlacedToken:
     sentence: int
     #: Index of the token within its sentence's tokens.
@@ -85,8 +76,8 @@ class BlockLayout:
 
 #: Given a sentence, its tokens (None while jieba is loading).
 TokensFor = Callable[[str], Sequence[Token] | None]
-#: Given (sentence id, Chinese), its English and a flag ("" for none, "pending").
-EnglishFor = Callable[[str, str], tuple[str, str]]
+#: Given (sentence id, Chinese), the English the session shows for it.
+EnglishFor = Callable[[str, str], English]
 
 
 _NO_LINE_START = frozenset("，。、；：！？）」』”’》〉…,.;:!?)]")
@@ -105,9 +96,8 @@ def column_widths(options: Options) -> tuple[int, int]:
 
 
 def _syllables(token: Token, options: Options) -> list[str]:
-    if options.tone_numbers:
-        return [to_numbers(s) for s in token.pinyin]
-    return list(token.pinyin)
+    """The token's pinyin as drawn: tokens carry tone marks, the view's setting chooses."""
+    return list(PinyinStyle(options.tone_numbers).syllables(token.pinyin))
 
 
 def _fit(tokens: Sequence[Token], width: int, options: Options) -> list[tuple[int, Token, Token]]:
@@ -128,6 +118,157 @@ def _fit(tokens: Sequence[Token], width: int, options: Options) -> list[tuple[in
     return out
 
 
+@dataclass
+class _Rows:
+    """The Chinese column being filled, shared by the steps of the word-by-word loop."""
+
+    width: int
+    pinyin: bool
+    #: (pinyin segments, text segments) per row; the pinyin half stays empty when it is off.
+    rows: list[tuple[list[Segment], list[Segment]]] = field(default_factory=lambda: [([], [])])
+    #: Cells taken on the current row.
+    used: int = 0
+    placed: list[PlacedToken] = field(default_factory=list)
+
+    def new_row(self) -> None:
+        """Start a fresh row pair: a line break in the text, or a word that won't fit."""
+        self.rows.append(([], []))
+        self.used = 0
+
+    def line(self) -> int:
+        """Index of the current text row among the final lines, where the view finds a word."""
+        return (len(self.rows) - 1) * 2 + 1 if self.pinyin else len(self.rows) - 1
+
+    def lines(self) -> list[list[Segment]]:
+        """The rows as terminal lines: each pinyin row above its text row, if pinyin is on."""
+        lines: list[list[Segment]] = []
+        for top, bottom in self.rows:
+            if self.pinyin:
+                lines.append(top)
+            lines.append(bottom)
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """One line's piece of a token, measured once: wrapping, hanging and drawing all need it."""
+
+    text: str
+    token: Token
+    syllables: list[str]
+    #: Cells of the characters, and of the wider of them and the pinyin reading.
+    cells: int
+    span: int
+
+    @classmethod
+    def measure(cls, text: str, token: Token, syllables: list[str]) -> _Word:
+        """Size a piece up front, since a word takes the width of its text or its pinyin."""
+        cells = cell_width(text)
+        return cls(text, token, syllables, cells, max(cells, cell_width(" ".join(syllables))))
+
+
+def _token_styles(
+    base_style: Style, styles: Styles, highlight: tuple[int, int] | None, s_index: int, t_index: int
+) -> tuple[Style, Style]:
+    """(sentence style, word style): the current sentence is shaded, the cursor's word reversed."""
+    shade = base_style
+    if highlight is not None and highlight[0] == s_index:
+        shade = shade + styles.sentence
+    if highlight is not None and highlight == (s_index, t_index):
+        return shade, shade + styles.cursor
+    return shade, shade
+
+
+def _tone(scheme: dict[int, str], syllable: str) -> Style:
+    """The colour of a syllable's tone, so a reader can see tones without reading the marks."""
+    return Style(color=scheme[tone_of(syllable)])
+
+
+def _text_segments(word: _Word, style: Style, scheme: dict[int, str] | None) -> list[Segment]:
+    """A word's characters, tone-coloured each by its own syllable when colours are on."""
+    pinyin = word.token.pinyin
+    if not scheme or not pinyin:
+        return [Segment(word.text, style)]
+    if len(pinyin) == 1:
+        return [Segment(word.text, style + _tone(scheme, pinyin[0]))]
+    segments: list[Segment] = []
+    syllables = iter(pinyin)
+    for ch in word.text:
+        # A space has no syllable of its own: it takes the neutral colour.
+        segments.append(
+            Segment(ch, style + _tone(scheme, next(syllables, "") if ch.strip() else ""))
+        )
+    return segments
+
+
+def _pinyin_segments(
+    word: _Word, pinyin_style: Style, scheme: dict[int, str] | None
+) -> list[Segment]:
+    """A word's pinyin row, syllables tone-coloured, padded to the word's span to stay aligned."""
+    segments: list[Segment] = []
+    for k, syllable in enumerate(word.syllables):
+        if k:
+            segments.append(Segment(" "))
+        colour = pinyin_style + _tone(scheme, word.token.pinyin[k]) if scheme else pinyin_style
+        segments.append(Segment(syllable, colour))
+    segments.append(Segment(" " * (word.span - cell_width(" ".join(word.syllables)))))
+    return segments
+
+
+def _hang(rows: _Rows, word: _Word, style: Style) -> int | None:
+    """Closing punctuation never starts a line: it hangs after the last word instead; x or None."""
+    # It goes right after the last word's characters (not its padding), at most two cells
+    # past the wrap point: the caller keeps those two cells free. The row ends here either
+    # way, so its trailing padding can go even if the mark won't fit.
+    bottom = rows.rows[-1][1]
+    while bottom and not bottom[-1].text.strip():
+        bottom.pop()
+    ink = sum(cell_width(segment.text) for segment in bottom)
+    if ink + word.cells > rows.width + 2:
+        return None
+    bottom.append(Segment(word.text, style))
+    rows.used = max(rows.used, ink + word.cells)
+    return ink
+
+
+def _draw_word(
+    rows: _Rows, word: _Word, style: Style, pinyin_style: Style, scheme: dict[int, str] | None
+) -> int:
+    """Append a word to the row, text and pinyin padded to one span so they stay aligned; its x."""
+    top, bottom = rows.rows[-1]
+    bottom.extend(_text_segments(word, style, scheme))
+    if word.span - word.cells:
+        bottom.append(Segment(" " * (word.span - word.cells), style))
+    if rows.pinyin:
+        top.extend(_pinyin_segments(word, pinyin_style, scheme))
+    # With pinyin, a one-cell gap after each Hanzi word keeps neighbouring readings apart.
+    gap = 1 if rows.pinyin and word.token.is_hanzi else 0
+    if gap:
+        bottom.append(Segment(" ", style))
+        top.append(Segment(" "))
+    x = rows.used
+    rows.used += word.span + gap
+    return x
+
+
+def _place(
+    rows: _Rows,
+    word: _Word,
+    shade: Style,
+    style: Style,
+    pinyin_style: Style,
+    scheme: dict[int, str] | None,
+) -> int:
+    """Wrap before a word that won't fit, unless it is closing punctuation that can hang; its x."""
+    if rows.used and rows.used + word.span > rows.width:
+        if not word.token.is_hanzi and word.text in _NO_LINE_START:
+            x = _hang(rows, word, shade)
+            if x is not None:
+                return x
+        rows.new_row()
+    return _draw_word(rows, word, style, pinyin_style, scheme)
+
+
 def _layout_chinese(
     block: Block,
     tokens_for: TokensFor,
@@ -138,92 +279,22 @@ def _layout_chinese(
     base_style: Style,
 ) -> tuple[list[list[Segment]], list[PlacedToken]]:
     """Word-wrapped Chinese, with a pinyin row above each text row when pinyin is on."""
-    rows: list[tuple[list[Segment], list[Segment]]] = [([], [])]
-    used = 0
-    placed: list[PlacedToken] = []
+    rows = _Rows(width, options.pinyin)
     scheme = TONE_SCHEMES.get(options.colours or "")
     for s_index, (_, text) in enumerate(block.sentences):
         tokens = tokens_for(text) or _plain_tokens(text)
         for t_index, token, whole in _fit(tokens, width, options):
+            shade, style = _token_styles(base_style, styles, highlight, s_index, t_index)
+            syllables = _syllables(token, options) if options.pinyin else []
             for part_index, part in enumerate(token.text.split("\n")):
                 if part_index:
-                    rows.append(([], []))
-                    used = 0
-                if not part.strip() and used == 0:
+                    rows.new_row()
+                if not part.strip() and rows.used == 0:
                     continue
-                syllables = _syllables(token, options) if options.pinyin else []
-                reading = " ".join(syllables)
-                cells = cell_width(part)
-                span = max(cells, cell_width(reading))
-                gap = 1 if options.pinyin and token.is_hanzi else 0
-                # Closing punctuation never starts a line: it may overhang by a
-                # character into the gap between the columns instead.
-                if used and used + span > width and not token.is_hanzi and part in _NO_LINE_START:
-                    # Closing punctuation never starts a line: it hangs right after the
-                    # last word's characters, at most two cells past the wrap point.
-                    bottom_row = rows[-1][1]
-                    while bottom_row and not bottom_row[-1].text.strip():
-                        bottom_row.pop()
-                    ink = sum(cell_width(segment.text) for segment in bottom_row)
-                    if ink + cells <= width + 2:
-                        style = base_style
-                        if highlight is not None and highlight[0] == s_index:
-                            style = style + styles.sentence
-                        bottom_row.append(Segment(part, style))
-                        line = (len(rows) - 1) * (2 if options.pinyin else 1) + (
-                            1 if options.pinyin else 0
-                        )
-                        placed.append(PlacedToken(s_index, t_index, whole, line, ink, cells))
-                        used = max(used, ink + cells)
-                        continue
-                if used and used + span > width:
-                    rows.append(([], []))
-                    used = 0
-                top, bottom = rows[-1]
-                style = base_style
-                if highlight is not None and highlight[0] == s_index:
-                    style = style + styles.sentence
-                if highlight is not None and highlight == (s_index, t_index):
-                    style = style + styles.cursor
-                if scheme and token.pinyin:
-                    tone_style = Style(color=scheme[tone_of(token.pinyin[-1])])
-                    text_style = style + tone_style if len(token.pinyin) == 1 else style
-                else:
-                    text_style = style
-                if scheme and token.pinyin and len(token.pinyin) > 1:
-                    # Colour each character by its own tone.
-                    hanzi = iter(token.pinyin)
-                    for ch in part:
-                        tone = tone_of(next(hanzi, "")) if ch.strip() else 5
-                        bottom.append(Segment(ch, style + Style(color=scheme[tone])))
-                else:
-                    bottom.append(Segment(part, text_style))
-                pad_style = (
-                    style if highlight is not None and highlight[0] == s_index else base_style
-                )
-                if span - cells:
-                    bottom.append(Segment(" " * (span - cells), pad_style))
-                if options.pinyin:
-                    for k, syllable in enumerate(syllables):
-                        colour = Style(color=scheme[tone_of(token.pinyin[k])]) if scheme else None
-                        top.append(
-                            Segment(syllable, styles.pinyin + colour if colour else styles.pinyin)
-                        )
-                        if k + 1 < len(syllables):
-                            top.append(Segment(" "))
-                    top.append(Segment(" " * (span - cell_width(reading))))
-                if gap:
-                    bottom.append(Segment(" ", pad_style))
-                    top.append(Segment(" "))
-                line = (len(rows) - 1) * (2 if options.pinyin else 1) + (1 if options.pinyin else 0)
-                placed.append(PlacedToken(s_index, t_index, whole, line, used, cells))
-                used += span + gap
-    lines: list[list[Segment]] = []
-    for top, bottom in rows:
-        if options.pinyin:
-            lines.append(top)
-        lines.append(bottom)
-    return lines, placed
+                word = _Word.measure(part, token, syllables)
+                x = _place(rows, word, shade, style, styles.pinyin, scheme)
+                rows.placed.append(PlacedToken(s_index, t_index, whole, rows.line(), x, word.cells))
+    return rows.lines(), rows.placed
 
 
 def _wrap_english(
@@ -286,15 +357,14 @@ def layout_block(
     if options.english:
         parts: list[tuple[str, Style]] = []
         for sid, text in block.sentences:
-            english, flag = english_for(sid, text)
+            english = english_for(sid, text)
             style = (
                 styles.pending
-                if flag == "pending"
+                if english.pending
                 else (styles.heading if block.kind != "paragraph" else styles.english)
             )
-            if flag and flag != "pending":
-                english = f"{english} [{flag}]"
-            parts.append((english, style))
+            shown = f"{english.text} [{english.flag}]" if english.flag else english.text
+            parts.append((shown, style))
         current = highlight[0] if highlight is not None else None
         en_lines = _wrap_english(parts, right_width, styles.sentence, current)
     lines: list[list[Segment]] = []

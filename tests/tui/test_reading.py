@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
 from reader.language.glossary import read_glossary
+from reader.language.pinyin import to_numbers
 from reader.store.state import load_state
 from reader.translate.packages import install
 from reader.tui.app import ReaderApp
@@ -20,6 +21,7 @@ from reader.tui.widgets.bilingual import BilingualView
 from tests.conftest import PARTY_BUILDING, RESOLUTION
 
 SIZE = (140, 40)
+TONE_MARKED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 
 
 async def ready(pilot: Pilot[None], *, translated: bool = False) -> ReadingScreen:
@@ -148,7 +150,7 @@ async def test_sections_toc_search_help() -> None:
         await pilot.press("down", "down")
         chosen = toc.get_option_at_index(toc.highlighted or 0).id
         await pilot.press("enter")
-        assert not toc.display
+        assert not screen.query_one("#toc", OptionList).display
         assert blocks[view.cursor.block].id == chosen
         assert blocks[view.cursor.block].kind == "heading"
         # /: search Chinese, then n and N.
@@ -230,10 +232,10 @@ async def test_machine_translation_replaces_the_gloss(model_files: dict[str, Pat
         assert "translate-zh_en-0_0_2" in status
         session = screen.session
         units = sum(len(b.sentences) for b in session.blocks)
-        assert len(session.translations) == units
-        english, flag = session.english_for("s0.p3.t1", "")
-        assert english.startswith("plenary session")  # the glossary term, spliced in
-        assert flag == ""
+        assert session.translated == units
+        english = session.english_for("s0.p3.t1", "")
+        assert english.text.startswith("plenary session")  # the glossary term, spliced in
+        assert english.provenance == "mt" and english.flag is None and not english.pending
 
 
 async def test_library_lists_the_seeds_and_opens_one() -> None:
@@ -276,22 +278,23 @@ async def test_novel_opens(size: tuple[int, int]) -> None:
 
 def test_layout_lines_have_the_full_width_and_no_line_starts_with_a_closer() -> None:
     from reader.document import load_document
+    from reader.document.units import reading_order
     from reader.language.annotate import Annotator
+    from reader.reading.english import English
     from reader.tui.layout import Options, Styles, layout_block
-    from reader.tui.session import document_blocks
 
     annotator = Annotator()
     doc = load_document(PARTY_BUILDING)
     for width in (80, 120, 141):
         for stacked in (False, True):
             options = Options(width, stacked=stacked)
-            for block in document_blocks(doc):
+            for block in reading_order(doc).blocks:
                 layout = layout_block(
                     block,
                     options,
                     Styles(),
                     annotator.annotate,
-                    lambda sid, zh: ("English " * 9, ""),
+                    lambda sid, zh: English("English " * 9, "mt"),
                 )
                 for line in layout.lines:
                     text = "".join(s.text for s in line)
@@ -310,19 +313,19 @@ async def test_a_glossary_edit_retranslates_the_sentences_with_the_term(
         screen = await ready(pilot, translated=True)
         view = screen.query_one(BilingualView)
         word = view.current()[1].token.text  # type: ignore[union-attr]
-        before = screen.session.translations["title"].en
+        before = screen.session.english_layer.translations["title"].en
         await pilot.press("enter", "a")
         await pilot.pause()
         app.screen.query_one("#popup-input", Input).value = "OUR RENDERING"
         await pilot.press("enter")
         for _ in range(100):
             await pilot.pause(0.05)
-            title = screen.session.translations.get("title")
+            title = screen.session.english_layer.translations.get("title")
             if title is not None and "OUR RENDERING" in title.en:
                 break
         assert word in screen.session.doc.title
-        assert "OUR RENDERING" in screen.session.translations["title"].en
-        assert before != screen.session.translations["title"].en
+        assert "OUR RENDERING" in screen.session.english_layer.translations["title"].en
+        assert before != screen.session.english_layer.translations["title"].en
 
 
 async def test_save_word_and_export(user_dirs: Path) -> None:
@@ -335,7 +338,7 @@ async def test_save_word_and_export(user_dirs: Path) -> None:
         word = screen.query_one(BilingualView).current()[1].token.text  # type: ignore[union-attr]
         await pilot.press("enter", "s")
         await pilot.pause()
-        saved = vocab.list_words()
+        saved = vocab.load()
         assert [e.word for e in saved] == [word]
         assert saved[0].sentence and saved[0].pinyin
         await pilot.press("e")
@@ -367,12 +370,19 @@ async def test_tone_numbers_setting_and_hover_tooltip(monkeypatch: pytest.Monkey
             await pilot.hover(view, offset=(placed.x + 1, placed.line))
             await pilot.pause()
             assert view.tooltip is not None and str(view.tooltip).startswith(placed.token.text)
-        # A click opens the popup for the word under the mouse.
+            if placed.token.is_hanzi:  # the tooltip follows the setting too
+                assert not set(str(view.tooltip)) & set(TONE_MARKED)
+                assert any(ch.isdigit() for ch in str(view.tooltip))
+        # A click opens the popup for the word under the mouse, in tone numbers as well.
         second = layout.tokens[1]
         await pilot.click(view, offset=(second.x + 1, second.line))
         await pilot.pause()
         assert isinstance(app.screen, GlossaryPopup)
         assert app.screen.entry.word == second.token.text
+        popup_text = str(app.screen.query_one("#popup-text", Static).render())
+        reading = " ".join(to_numbers(s) for s in app.screen.entry.pinyin)
+        assert reading in popup_text
+        assert not set(popup_text.split("CC-CEDICT")[0]) & set(TONE_MARKED)
 
 
 async def test_theme_change_restyles_the_text() -> None:

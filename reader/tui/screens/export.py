@@ -8,7 +8,7 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from reader.export import FORMATS
+from reader.export.formats import FORMATS
 
 
 class ExportScreen(ModalScreen[str | None]):

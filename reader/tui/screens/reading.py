@@ -1,29 +1,63 @@
-"""The reading screen: the bilingual view, a table of contents, a status line."""
+"""The reading screen: the bilingual view, a table of contents, a status line.
+
+It draws a :class:`~reader.reading.session.ReadingSession` and binds keys to
+it. Workers never touch the session: they post messages (language loaded,
+translations arrived, translation stopped, export finished) that are handled
+here, on the UI thread.
+"""
 
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.errors import ReaderError
+from reader.reading.session import Match, ReadingSession, TranslationJob
 from reader.store.state import load_preferences, save_preferences
 from reader.translate.base import Translation
 from reader.tui.layout import TONE_SCHEMES
 from reader.tui.screens.export import ExportScreen
 from reader.tui.screens.help import HelpScreen
-from reader.tui.screens.popup import GlossaryPopup
-from reader.tui.session import ReadingSession
+from reader.tui.screens.popup import GlossaryPopup, PopupResult
 from reader.tui.widgets.bilingual import BilingualView
 
 COLOUR_CYCLE: list[str | None] = [None, *TONE_SCHEMES]
 #: Translations applied to the view at once (fewer redraws on a long document).
 APPLY_EVERY = 16
+
+
+class LanguageLoaded(Message):
+    """jieba, the dictionary and the glossary are ready: pinyin and the gloss can be drawn."""
+
+
+class TranslationsArrived(Message):
+    def __init__(self, translations: list[Translation]) -> None:
+        self.translations = translations
+        super().__init__()
+
+
+class TranslationStopped(Message):
+    """The translation worker ended: done, cancelled, or failed with ``error``."""
+
+    def __init__(self, error: str | None = None) -> None:
+        self.error = error
+        super().__init__()
+
+
+class ExportFinished(Message):
+    def __init__(self, written: Path | None, error: str | None = None) -> None:
+        self.written = written
+        self.error = error
+        super().__init__()
 
 
 class ReadingScreen(Screen[None]):
@@ -49,22 +83,17 @@ class ReadingScreen(Screen[None]):
         super().__init__()
         self.session = session
         self._cancel = threading.Event()
-        self._pending: list[Translation] = []
-        self._done = 0
-        self._total = 0
-        self._matches: list[tuple[int, int, int]] = []
+        self._translating = False
+        self._matches: list[Match] = []
         self._match = -1
 
     def compose(self) -> ComposeResult:
-        doc = self.session.doc
-        yield Static(doc.title, id="title-bar")
+        session = self.session
+        yield Static(session.doc.title, id="title-bar")
         with Horizontal(id="main"):
             yield OptionList(id="toc")
             yield BilingualView(
-                self.session.blocks,
-                self.session.tokens_for,
-                self.session.english_for,
-                id="view",
+                list(session.blocks), session.tokens_for, session.english_for, id="view"
             )
         yield Input(placeholder="search Chinese, pinyin or English", id="search")
         yield Static("", id="status")
@@ -76,21 +105,21 @@ class ReadingScreen(Screen[None]):
 
     def on_mount(self) -> None:
         view = self.view
-        view.tone_numbers = self.session.settings.tone_numbers
+        view.tone_numbers = self.session.context.style.tone_numbers
         preferences = load_preferences()
         view.pinyin = bool(preferences.get("pinyin", True))
         view.english = bool(preferences.get("english", True))
         colours = preferences.get("colours")
-        view.colours = colours if colours in TONE_SCHEMES else None
+        view.colours = colours if isinstance(colours, str) and colours in TONE_SCHEMES else None
         stacked = preferences.get("stacked")
         view.stacked = stacked if isinstance(stacked, bool) else None
         self.query_one("#toc").display = False
         self.query_one("#search").display = False
-        self.view.focus()
-        state = self.session.state
-        index = self.session.block_of.get(state.position)
-        if index is not None:
-            self.call_after_refresh(self.view.jump_to_block, index)
+        view.focus()
+        position = self.session.position()
+        if position is not None:
+            self.call_after_refresh(view.jump_to_block, position[0])
+        self.session.save()  # the library lists documents by when they were opened
         self._status()
         # After the first frame: jieba's start-up would otherwise delay it.
         self.call_after_refresh(self.load_language)
@@ -100,49 +129,58 @@ class ReadingScreen(Screen[None]):
         self._cancel.set()
         self.session.save()
 
-    # -- background work ------------------------------------------------------------
+    # -- background work: workers post messages, handlers change state ------------------
 
     @work(thread=True, exclusive=True, group="language")
     def load_language(self) -> None:
         self.session.load_language()
-        self.app.call_from_thread(self._language_ready)
+        self.post_message(LanguageLoaded())
 
-    def _language_ready(self) -> None:
+    @on(LanguageLoaded)
+    def _language_loaded(self) -> None:
         self.view.relayout()
         self._status()
-        self.translate()
+        self._start_translation()
+
+    def _start_translation(self) -> None:
+        """Translate what has no machine translation yet (again after a glossary edit)."""
+        self._cancel.set()
+        self._cancel = threading.Event()
+        job = self.session.translation_job()
+        self._translating = bool(job.units) and job.info.name != "gloss"
+        self._status()
+        if self._translating:
+            self.translate(job, self._cancel)
 
     @work(thread=True, exclusive=True, group="translate")
-    def translate(self) -> None:
-        session = self.session
-        cancel = self._cancel
-        self._total = sum(len(b.sentences) for b in session.blocks)
+    def translate(self, job: TranslationJob, cancel: threading.Event) -> None:
         batch: list[Translation] = []
         try:
-            for translation in session.translate(cancel):
+            for translation in job.run(cancel):
                 if cancel.is_set():
                     return
                 batch.append(translation)
                 if len(batch) >= APPLY_EVERY:
-                    self.app.call_from_thread(self._apply, batch)
+                    self.post_message(TranslationsArrived(batch))
                     batch = []
         except Exception as exc:  # a broken model must not take the reader down
-            self.app.call_from_thread(self.notify, f"translation stopped: {exc}", severity="error")
+            self.post_message(TranslationStopped(f"translation stopped: {exc}"))
+            return
         if batch:
-            self.app.call_from_thread(self._apply, batch)
-        self.app.call_from_thread(self._status)
+            self.post_message(TranslationsArrived(batch))
+        if not cancel.is_set():
+            self.post_message(TranslationStopped())
 
-    def _apply(self, translations: list[Translation]) -> None:
-        blocks = set()
-        for translation in translations:
-            if translation.id in self.session.translations:
-                continue  # a second run after a glossary edit repeats cached ones
-            self.session.translations[translation.id] = translation
-            index = self.session.block_of.get(translation.id)
-            if index is not None:
-                blocks.add(index)
-            self._done += 1
-        self.view.relayout(sorted(blocks))
+    @on(TranslationsArrived)
+    def _translations_arrived(self, message: TranslationsArrived) -> None:
+        self.view.relayout(self.session.apply(message.translations))
+        self._status()
+
+    @on(TranslationStopped)
+    def _translation_stopped(self, message: TranslationStopped) -> None:
+        self._translating = False
+        if message.error:
+            self.notify(message.error, severity="error")
         self._status()
 
     def _status(self) -> None:
@@ -154,8 +192,8 @@ class ReadingScreen(Screen[None]):
             text = "English: gloss, word by word · no model: reader models install zh en"
         elif info.name == "gloss":
             text = "English: gloss; machine translation starting…"
-        elif self._done < self._total:
-            text = f"English: {info.label()} · translating {self._done}/{self._total}"
+        elif self._translating:
+            text = f"English: {info.label()} · translating {session.translated}/{session.total}"
         else:
             text = f"English: {info.label()} (machine translation)"
         marks = len(session.state.bookmarks)
@@ -167,10 +205,7 @@ class ReadingScreen(Screen[None]):
     # -- position ---------------------------------------------------------------------
 
     def on_bilingual_view_cursor_moved(self, event: BilingualView.CursorMoved) -> None:
-        state = self.session.state
-        state.position = event.block.id
-        state.token = self.view.cursor.token
-        state.progress = event.index / max(1, len(self.session.blocks) - 1)
+        self.session.move_to(event.index, self.view.cursor.token)
         self._status()
 
     # -- the popup ----------------------------------------------------------------------
@@ -179,51 +214,24 @@ class ReadingScreen(Screen[None]):
         session = self.session
         if not session.language_ready.is_set() or not event.token.is_hanzi:
             return
-        entry = session.annotator.lookup(event.token.text)
-        popup = GlossaryPopup(
-            entry, session.annotator.hsk.standard, session.glossary, event.sentence
-        )
+        entry = session.lookup(event.token.text)
+        popup = GlossaryPopup(entry, session.context.settings.hsk_standard, session.context.style)
 
-        def closed(result: str | None) -> None:
-            if result == "glossary":
-                session.forget_words()
+        def closed(result: PopupResult | None) -> None:
+            if result is None:
+                return
+            if result.term is not None:
+                english, note = result.term
+                stale = session.add_term(entry.word, english, note)
                 self.notify(f"saved {entry.word} to your glossary")
-                if session.has_model:
-                    # Sentences with the term are translated again (new cache keys).
-                    stale = [k for k, t in session.translations.items() if entry.word in t.zh]
-                    for key in stale:
-                        del session.translations[key]
-                    self._done -= len(stale)
-                    self._cancel.set()
-                    self._cancel = threading.Event()
-                    self.translate()
+                if stale and session.has_model:
+                    self._start_translation()  # the sentences with the term, again
                 self.view.relayout()
-            elif result == "vocab":
-                self.save_word(
-                    entry.word, " ".join(entry.pinyin), event.sentence, event.sentence_id
-                )
+            if result.save_word:
+                saved = session.save_word(entry.word, event.sentence, event.sentence_id)
+                self.notify(f"saved {saved.word} to your vocabulary")
 
         self.app.push_screen(popup, closed)
-
-    def save_word(self, word: str, pinyin: str, sentence: str, sentence_id: str) -> None:
-        from reader.store import vocab
-
-        entry = self.session.annotator.lookup(word)
-        definition = ""
-        if entry.glossary:
-            definition = entry.glossary.target
-        elif entry.readings and entry.readings[0].senses:
-            definition = entry.readings[0].senses[0]
-        vocab.add(
-            word=word,
-            pinyin=pinyin,
-            definition=definition,
-            sentence=sentence.strip(),
-            document=self.session.doc.title,
-            document_sha256=self.session.doc.source_sha256,
-            sentence_id=sentence_id,
-        )
-        self.notify(f"saved {word} to your vocabulary")
 
     def _remember(self) -> None:
         """Keep the view choices for next time."""
@@ -274,21 +282,16 @@ class ReadingScreen(Screen[None]):
     def _contents(self) -> list[Option]:
         """The headings, then the bookmarks (★ and the paragraph's first words)."""
         blocks = self.session.blocks
-        options = [
-            Option(("  " * (b.level - 1)) + (b.sentences[0][1] or "…"), id=b.id)
-            for b in blocks
-            if b.kind == "heading"
+        return [
+            Option(f"★ {e.text}", id=f"bookmark:{blocks[e.block].id}")
+            if e.bookmark
+            else Option(("  " * (e.level - 1)) + e.text, id=blocks[e.block].id)
+            for e in self.session.contents()
         ]
-        for mark in self.session.state.bookmarks:
-            index = self.session.block_of.get(mark)
-            if index is not None:
-                text = "".join(t for _, t in blocks[index].sentences).strip()
-                options.append(Option(f"★ {text[:24]}…", id=f"bookmark:{mark}"))
-        return options
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         target = (event.option.id or "").removeprefix("bookmark:")
-        index = self.session.block_of.get(target)
+        index = self.session.block_index(target)
         if index is not None:
             self.view.jump_to_block(index)
         event.option_list.display = False
@@ -296,23 +299,14 @@ class ReadingScreen(Screen[None]):
         self.view.relayout()
 
     def action_section(self, step: int) -> None:
-        blocks = self.session.blocks
         here = self.view.cursor.block
-        indices = [i for i, b in enumerate(blocks) if b.kind == "heading"]
-        target = [i for i in indices if (i > here if step > 0 else i < here)]
+        target = [i for i in self.session.headings() if (i > here if step > 0 else i < here)]
         if target:
             self.view.jump_to_block(target[0] if step > 0 else target[-1])
 
     def action_bookmark(self) -> None:
-        state = self.session.state
-        block = self.session.blocks[self.view.cursor.block]
-        if block.id in state.bookmarks:
-            state.bookmarks.remove(block.id)
-            self.notify("bookmark removed", timeout=2)
-        else:
-            state.bookmarks.append(block.id)
-            self.notify("bookmarked", timeout=2)
-        self.session.save()
+        marked = self.session.toggle_bookmark(self.view.cursor.block)
+        self.notify("bookmarked" if marked else "bookmark removed", timeout=2)
         self._status()
 
     # -- search ----------------------------------------------------------------------------
@@ -341,8 +335,46 @@ class ReadingScreen(Screen[None]):
         if not self._matches:
             return
         self._match = (self._match + step) % len(self._matches)
-        self.view.jump_to_text(*self._matches[self._match])
+        hit = self._matches[self._match]
+        self.view.jump_to_text(hit.block, hit.sentence, hit.offset)
         self.notify(f"match {self._match + 1} of {len(self._matches)}", timeout=2)
+
+    # -- export ------------------------------------------------------------------------------
+
+    def action_export(self) -> None:
+        from reader.export.formats import default_out_path
+
+        source = self.session.doc.path or self.session.doc.title
+        default = str(default_out_path(source, "html"))
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.notify(f"exporting {path}…", timeout=3)
+                self.export(Path(path), self.view.pinyin)
+
+        self.app.push_screen(ExportScreen(default), chosen)
+
+    @work(thread=True, exclusive=True, group="export")
+    def export(self, path: Path, pinyin: bool) -> None:
+        """In a worker, with the session's own annotator and model: the reader stays responsive."""
+        from reader.export.document import export_document
+
+        session = self.session
+        try:
+            written = export_document(
+                session.doc, path.suffix, path, session.context, pinyin=pinyin
+            )
+        except ReaderError as exc:
+            self.post_message(ExportFinished(None, str(exc)))
+            return
+        self.post_message(ExportFinished(written))
+
+    @on(ExportFinished)
+    def _export_finished(self, message: ExportFinished) -> None:
+        if message.error is not None:
+            self.notify(message.error, severity="error")
+        else:
+            self.notify(f"wrote {message.written}")
 
     # -- the rest ------------------------------------------------------------------------------
 
@@ -361,37 +393,6 @@ class ReadingScreen(Screen[None]):
             if isinstance(binding, Binding):
                 rows.append((binding.key_display or binding.key, binding.description))
         self.app.push_screen(HelpScreen(rows))
-
-    def action_export(self) -> None:
-        from reader.export import default_out_path
-
-        source = self.session.doc.path or self.session.doc.title
-        default = str(default_out_path(source, "html"))
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.export(path)
-
-        self.app.push_screen(ExportScreen(default), chosen)
-
-    @work(thread=True, exclusive=True, group="export")
-    def export(self, path: str) -> None:
-        """The export issue's code, in a worker: the reader stays responsive."""
-        from pathlib import Path
-
-        from reader.errors import ReaderError
-        from reader.export import export_document
-
-        fmt = Path(path).suffix.lower().lstrip(".")
-        self.app.call_from_thread(self.notify, f"exporting {path}…", timeout=3)
-        try:
-            written = export_document(
-                self.session.doc, fmt, Path(path), pinyin=self.query_one(BilingualView).pinyin
-            )
-        except ReaderError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
-            return
-        self.app.call_from_thread(self.notify, f"wrote {written}")
 
     def action_quit_reader(self) -> None:
         self._cancel.set()

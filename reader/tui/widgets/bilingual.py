@@ -21,10 +21,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.document.units import Block
 from reader.language.annotate import Token
+from reader.language.style import PinyinStyle
 from reader.tui.layout import (
     STACK_BELOW,
-    Block,
     BlockLayout,
     EnglishFor,
     Options,
@@ -406,4 +407,5 @@ class BilingualView(ScrollView, can_focus=True):
             self.tooltip = None
             return
         sense = token.definitions[0] if token.definitions else ""
-        self.tooltip = f"{token.text}  {' '.join(token.pinyin)}\n{sense}"
+        reading = PinyinStyle(self.tone_numbers).text(token.pinyin)
+        self.tooltip = f"{token.text}  {reading}\n{sense}"

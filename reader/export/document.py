@@ -1,0 +1,63 @@
+"""``export_document``: the aligned document written in one format, atomically.
+
+The CLI's ``reader export`` and the reader's export action both call it with
+their :class:`~reader.context.Context`, so the reader's export reuses the
+annotator and model it already has loaded. Every format streams: sections are
+translated a few hundred sentences at a time (:func:`~reader.export.aligned.align`)
+and written as they come, to a temporary file renamed into place at the end
+(an existing file is kept unless ``force``; a cancelled export writes nothing).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from reader.context import Context
+from reader.document.model import Document
+from reader.errors import ReaderError
+from reader.export.aligned import Progress, align
+from reader.export.formats import LAYOUTS, ExportOptions, Layout, choose
+from reader.export.output import check_target, output_path
+
+
+def export_document(
+    doc: Document,
+    fmt: str,
+    out_path: str | Path,
+    context: Context,
+    *,
+    translator: str | None = None,
+    pinyin: bool = False,
+    force: bool = False,
+    layout: str = "interleaved",
+    progress: Progress | None = None,
+    cancel: threading.Event | None = None,
+) -> Path:
+    """Translate ``doc`` and write it as ``fmt`` to ``out_path``; returns the path written.
+
+    ``translator``: ``argos``, ``gloss`` or None (the model if one is installed,
+    else the gloss). ``pinyin`` adds pinyin to Markdown and EPUB and shows it at
+    first in HTML (JSON, TSV and CSV always have it). ``layout`` (Markdown only):
+    one of :data:`~reader.export.formats.LAYOUTS`.
+    """
+    spec = choose(fmt)
+    if layout not in LAYOUTS:
+        raise ReaderError(f"unknown layout {layout!r}: choose {' or '.join(LAYOUTS)}")
+    chosen: Layout = "table" if layout == "table" else "interleaved"
+    options = ExportOptions(pinyin=pinyin, layout=chosen)
+    target = check_target(out_path, force=force, source=doc.path)
+    pipeline = context.pipeline(translator)
+    with output_path(target, force=force, source=doc.path) as temp:
+        aligned = align(
+            doc,
+            pipeline,
+            annotator=context.annotator if spec.annotates(options) else None,
+            style=context.style,
+            progress=progress,
+            cancel=cancel,
+        )
+        spec.write(aligned, temp, options)
+        if cancel is not None and cancel.is_set():
+            raise ReaderError("export cancelled; nothing written")
+    return target

@@ -1,0 +1,251 @@
+"""A document being read: its blocks, their English, the reading position, bookmarks, words.
+
+The reader's screens draw a :class:`ReadingSession` and call its methods on
+the UI thread; the slow parts (starting jieba and the dictionary, translating)
+are split so a worker runs them without touching the session:
+:meth:`~ReadingSession.load_language` only warms the context's annotator, and
+:meth:`~ReadingSession.translation_job` hands the worker a
+:class:`TranslationJob` whose results come back through
+:meth:`~ReadingSession.apply`.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.context import Context
+from reader.document.model import Document
+from reader.document.units import Block, Unit, reading_order
+from reader.language.annotate import Entry, Token
+from reader.language.pinyin import toneless
+from reader.reading.english import English, EnglishLayer
+from reader.store import vocab
+from reader.store.state import DocumentState, load_state, save_state
+from reader.translate.base import Translation, TranslatorInfo
+from reader.translate.pipeline import Pipeline
+
+GLOSS = TranslatorInfo("gloss")
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """A search hit: the block, the sentence in it, and the character offset."""
+
+    block: int
+    sentence: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContentsEntry:
+    """A line of the table of contents: a heading, or a bookmark (``bookmark`` true)."""
+
+    block: int
+    text: str
+    level: int = 1
+    bookmark: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TranslationJob:
+    """Machine translation of the units still without it, for a worker thread to run."""
+
+    pipeline: Pipeline
+    units: tuple[Unit, ...]
+
+    @property
+    def info(self) -> TranslatorInfo:
+        return self.pipeline.translator.info
+
+    def run(self, cancel: threading.Event) -> Iterator[Translation]:
+        """Translations in reading order, as batches finish (cached ones at once)."""
+        if self.info.name == "gloss" or not self.units:
+            return iter(())
+        return self.pipeline.run(self.units, cancel)
+
+
+def _pinyin_offset(text: str, compact: str) -> int:
+    """Index of the character where the toneless pinyin ``compact`` starts (-1 if none)."""
+    syllables = [toneless(ch) for ch in text]
+    for start in range(len(text)):
+        if syllables[start] and "".join(syllables[start:]).startswith(compact):
+            return start
+    return -1
+
+
+def _excerpt(text: str, size: int = 24) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= size else text[:size] + "…"
+
+
+class ReadingSession:
+    def __init__(self, doc: Document, context: Context) -> None:
+        self.doc = doc
+        self.context = context
+        self.order = reading_order(doc)
+        self.blocks: tuple[Block, ...] = self.order.blocks
+        self.language_ready = threading.Event()
+        self.english_layer = EnglishLayer(self._gloss)
+        self.has_model = context.has_model()
+        self.english_layer.expects_mt = self.has_model
+        self.translator_info = GLOSS
+        #: Sentences, headings and the title: what machine translation covers.
+        self.total = sum(len(b.sentences) for b in self.blocks)
+        self.state: DocumentState = (
+            load_state(doc.source_sha256) if doc.source_sha256 else DocumentState("")
+        )
+        #: Absolute, so the library can open it again from anywhere.
+        self.state.path = str(Path(doc.path).resolve()) if doc.path else ""
+        self.state.title = doc.title
+        self.state.opened = time.time()
+
+    # -- slow work, for workers -------------------------------------------------------
+
+    def load_language(self) -> None:
+        """Start jieba, the dictionary and the glossary (about a second; a worker calls it)."""
+        self.context.annotator.start()
+        self.language_ready.set()
+
+    def translation_job(self) -> TranslationJob:
+        """What is left to translate (UI thread); a worker runs the job."""
+        pipeline = self.context.pipeline()
+        self.translator_info = pipeline.translator.info
+        known = self.english_layer.translations
+        units = tuple(u for u in self.order.units() if u.id not in known)
+        return TranslationJob(pipeline, units)
+
+    def apply(self, translations: list[Translation]) -> list[int]:
+        """Take a worker's translations; returns the blocks to draw again."""
+        changed = set()
+        for sid in self.english_layer.add(translations):
+            index = self.order.block_index(sid)
+            if index is not None:
+                changed.add(index)
+        return sorted(changed)
+
+    @property
+    def translated(self) -> int:
+        return len(self.english_layer.translations)
+
+    # -- what the view draws ------------------------------------------------------------
+
+    def block_index(self, item_id: str) -> int | None:
+        return self.order.block_index(item_id)
+
+    def tokens_for(self, text: str) -> list[Token] | None:
+        """The words of a sentence, or None while segmentation is loading."""
+        if not self.language_ready.is_set():
+            return None
+        return self.context.annotator.annotate(text)
+
+    def english_for(self, sentence_id: str, text: str) -> English:
+        return self.english_layer.get(
+            sentence_id, text, language_ready=self.language_ready.is_set()
+        )
+
+    def _gloss(self, text: str) -> str:
+        from reader.translate.gloss import GlossTranslator
+
+        return GlossTranslator(self.context.annotator).gloss(text)
+
+    # -- the glossary and words -------------------------------------------------------------
+
+    def lookup(self, word: str) -> Entry:
+        return self.context.annotator.lookup(word)
+
+    def add_term(self, word: str, english: str, note: str = "") -> int:
+        """Save a glossary entry; returns how many translations it made stale.
+
+        The annotator notices the edit itself; the gloss is redone, and the
+        machine translations whose terms changed are dropped (for
+        :meth:`translation_job` to redo).
+        """
+        self.context.glossary.add(word, english, note)
+        return len(self.english_layer.glossary_changed(self.context.pipeline()))
+
+    def save_word(self, word: str, sentence: str, sentence_id: str) -> vocab.VocabEntry:
+        """Keep a word for flash cards, with the sentence it was met in."""
+        entry = self.lookup(word)
+        return vocab.add(
+            word=entry.word,
+            pinyin=self.context.style.text(entry.pinyin),
+            definition=entry.definition,
+            sentence=sentence.strip(),
+            document=self.doc.title,
+            document_sha256=self.doc.source_sha256,
+            sentence_id=sentence_id,
+        )
+
+    # -- search -------------------------------------------------------------------------------
+
+    def search(self, query: str) -> list[Match]:
+        """Matches of ``query`` in Chinese, toneless pinyin (spaces optional) or English.
+
+        Each lands on the matching word; an English match lands on its sentence's
+        first word.
+        """
+        needle = query.lower()
+        compact = "".join(needle.split())
+        by_pinyin = compact.isascii() and compact.isalpha()
+        found = []
+        for index, block in enumerate(self.blocks):
+            for number, (sid, text) in enumerate(block.sentences):
+                offset = text.find(query)
+                if offset < 0 and by_pinyin and compact in toneless(text):
+                    offset = _pinyin_offset(text, compact)
+                if offset < 0:
+                    english = self.english_layer.english_text(sid)
+                    if english is not None and needle in english.lower():
+                        offset = 0
+                if offset >= 0:
+                    found.append(Match(index, number, offset))
+        return found
+
+    # -- position, bookmarks, contents ---------------------------------------------------------
+
+    def move_to(self, block: int, token: int) -> None:
+        """The reader's position: the block, the word cursor in it, the share read."""
+        self.state.position = self.blocks[block].id
+        self.state.token = token
+        self.state.progress = block / max(1, len(self.blocks) - 1)
+
+    def position(self) -> tuple[int, int] | None:
+        """Where the reader was (block, word), if it was saved for this text."""
+        index = self.order.block_index(self.state.position)
+        return None if index is None else (index, self.state.token)
+
+    def toggle_bookmark(self, block: int) -> bool:
+        """Bookmark a block, or remove its bookmark; returns whether it is bookmarked now."""
+        block_id = self.blocks[block].id
+        marks = self.state.bookmarks
+        if block_id in marks:
+            marks.remove(block_id)
+        else:
+            marks.append(block_id)
+        self.save()
+        return block_id in marks
+
+    def contents(self) -> list[ContentsEntry]:
+        """The headings, then the bookmarks (each with the paragraph's first words)."""
+        entries = [
+            ContentsEntry(i, b.text or "…", b.level)
+            for i, b in enumerate(self.blocks)
+            if b.kind == "heading"
+        ]
+        for mark in self.state.bookmarks:
+            index = self.order.block_index(mark)
+            if index is not None:
+                text = _excerpt(self.blocks[index].text.strip())
+                entries.append(ContentsEntry(index, text, bookmark=True))
+        return entries
+
+    def headings(self) -> list[int]:
+        return [i for i, b in enumerate(self.blocks) if b.kind == "heading"]
+
+    def save(self) -> None:
+        if self.state.sha256:
+            save_state(self.state)

@@ -1,0 +1,54 @@
+"""The translators a user can choose, and how each is built from settings.
+
+:data:`TRANSLATORS` is the one list the CLI's ``--translator`` choices, the
+composition root and the error messages read. ``None`` means "the best one
+available": the installed model, else the gloss (never presented as MT).
+"""
+
+from __future__ import annotations
+
+from reader.errors import ReaderError
+from reader.language.annotate import Annotator
+from reader.language.glossary import Glossary
+from reader.settings import Settings
+from reader.translate.base import TRANSLATORS, Translator
+from reader.translate.engine import ArgosTranslator, DecodeOptions
+from reader.translate.gloss import GlossTranslator
+from reader.translate.packages import installed
+from reader.translate.terms import TermMatcher
+
+NO_MODEL = (
+    "no zh→en translation model is installed: run 'reader models install zh en' to download "
+    "one (about 100 MB), or download a .argosmodel file elsewhere and run "
+    "'reader models install FILE'"
+)
+
+
+def decode_options(settings: Settings, beam: int | None = None) -> DecodeOptions:
+    return DecodeOptions(
+        beam_size=beam or settings.beam_size,
+        compute_type=settings.compute_type,
+        inter_threads=settings.inter_threads,
+        intra_threads=settings.intra_threads,
+    )
+
+
+def make_translator(
+    choice: str | None, annotator: Annotator, settings: Settings, *, beam: int | None = None
+) -> Translator:
+    """One of :data:`TRANSLATORS`, or None: the installed model if there is one, else the gloss."""
+    if choice is not None and choice not in TRANSLATORS:
+        raise ReaderError(f"unknown translator {choice!r}: choose {' or '.join(TRANSLATORS)}")
+    if choice == "gloss":
+        return GlossTranslator(annotator)
+    models = installed()
+    if not models:
+        if choice == "argos":
+            raise ReaderError(NO_MODEL)
+        return GlossTranslator(annotator)
+    return ArgosTranslator(models[0], decode_options(settings, beam))
+
+
+def term_matcher(glossary: Glossary) -> TermMatcher:
+    """The glossary's terms as the pipeline protects them (and keys the cache by)."""
+    return TermMatcher((t.source, t.target) for t in glossary.terms())
