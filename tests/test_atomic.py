@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from reader.errors import ReaderError
-from reader.store.atomic import atomic_writer, write_bytes, write_text
+from reader.store.atomic import atomic_writer, write_text
 
 
 def test_replaces_and_keeps_permissions(tmp_path: Path) -> None:
@@ -21,7 +21,7 @@ def test_replaces_and_keeps_permissions(tmp_path: Path) -> None:
 
 def test_failure_inside_the_block_keeps_the_old_file(tmp_path: Path) -> None:
     target = tmp_path / "glossary.tsv"
-    write_bytes(target, b"precious\n")
+    write_text(target, "precious\n")
     with pytest.raises(RuntimeError), atomic_writer(target) as handle:
         handle.write("half of a new fi")
         raise RuntimeError("crash mid-write")

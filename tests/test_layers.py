@@ -39,15 +39,20 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
-def _imports(path: Path) -> set[str]:
-    """Every reader module a file imports, anywhere in it (functions and TYPE_CHECKING too)."""
+def _imported(path: Path) -> set[str]:
+    """Every module a file imports, anywhere in it (functions and TYPE_CHECKING too)."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found.add(node.module)
         elif isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
-    return {name for name in found if name == "reader" or name.startswith("reader.")}
+    return found
+
+
+def _imports(path: Path) -> set[str]:
+    """The reader modules a file imports."""
+    return {name for name in _imported(path) if name == "reader" or name.startswith("reader.")}
 
 
 def test_no_module_imports_a_higher_layer() -> None:
@@ -72,19 +77,9 @@ def test_only_the_ui_imports_textual() -> None:
         module = _module_name(path)
         if module.startswith(("reader.tui", "reader.cli")):
             continue
-        if any(name.split(".")[0] == "textual" for name in _third_party(path)):
+        if any(name.split(".")[0] == "textual" for name in _imported(path)):
             offenders.append(module)
     assert offenders == []
-
-
-def _third_party(path: Path) -> set[str]:
-    names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            names.add(node.module)
-        elif isinstance(node, ast.Import):
-            names.update(alias.name for alias in node.names)
-    return names
 
 
 HEAVY = ("jieba", "ctranslate2", "textual", "pypinyin", "sentencepiece", "argostranslate")

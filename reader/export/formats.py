@@ -9,6 +9,7 @@ its argument parser from it on every start.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,32 +68,15 @@ def _html(aligned: AlignedDocument, path: Path, options: ExportOptions) -> None:
         write_html(aligned, out, pinyin=options.pinyin)
 
 
-def _tmx(aligned: AlignedDocument, path: Path, options: ExportOptions) -> None:
-    from reader.export.tmx import write_tmx
+def _stream(module: str, name: str) -> Writer:
+    """A format written as one text stream by ``module.name(aligned, out)``, imported when used."""
 
-    with _text(path) as out:
-        write_tmx(aligned, out)
+    def write(aligned: AlignedDocument, path: Path, options: ExportOptions) -> None:
+        writer = getattr(importlib.import_module(f"reader.export.{module}"), name)
+        with _text(path) as out:
+            writer(aligned, out)
 
-
-def _tsv(aligned: AlignedDocument, path: Path, options: ExportOptions) -> None:
-    from reader.export.table import write_tsv
-
-    with _text(path) as out:
-        write_tsv(aligned, out)
-
-
-def _csv(aligned: AlignedDocument, path: Path, options: ExportOptions) -> None:
-    from reader.export.table import write_csv
-
-    with _text(path) as out:
-        write_csv(aligned, out)
-
-
-def _json(aligned: AlignedDocument, path: Path, options: ExportOptions) -> None:
-    from reader.export.json_format import write_json
-
-    with _text(path) as out:
-        write_json(aligned, out)
+    return write
 
 
 def _epub(aligned: AlignedDocument, path: Path, options: ExportOptions) -> None:
@@ -106,10 +90,19 @@ FORMATS: dict[str, ExportFormat] = {
     for f in (
         ExportFormat("md", "Markdown, interleaved or as a table", False, _md),
         ExportFormat("html", "one standalone page, two columns, pinyin as ruby", True, _html),
-        ExportFormat("tmx", "TMX 1.4b, one unit per sentence pair (OmegaT, Trados)", False, _tmx),
-        ExportFormat("tsv", "id, section, zh, pinyin, en, translator", True, _tsv),
-        ExportFormat("csv", "the same columns as TSV", True, _csv),
-        ExportFormat("json", "the whole aligned document", True, _json),
+        ExportFormat(
+            "tmx",
+            "TMX 1.4b, one unit per sentence pair (OmegaT, Trados)",
+            False,
+            _stream("tmx", "write_tmx"),
+        ),
+        ExportFormat(
+            "tsv", "id, section, zh, pinyin, en, translator", True, _stream("table", "write_tsv")
+        ),
+        ExportFormat("csv", "the same columns as TSV", True, _stream("table", "write_csv")),
+        ExportFormat(
+            "json", "the whole aligned document", True, _stream("json_format", "write_json")
+        ),
         ExportFormat("epub", "EPUB 3, each paragraph before its translation", False, _epub),
     )
 }

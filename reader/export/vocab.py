@@ -15,10 +15,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reader.errors import ReaderError
+from reader.export.formats import VOCAB_FORMATS
 from reader.export.output import one_line, output_path, output_text
 from reader.store.vocab import VocabEntry
 
-VOCAB_FORMATS = ("anki", "tsv", "apkg")
 ANKI_COLUMNS = ("Word", "Pinyin", "Definition", "Sentence", "Source")
 TSV_COLUMNS = (
     "word",
@@ -55,7 +55,8 @@ def export_vocab(
 ) -> int:
     """Write ``entries`` as ``anki`` (TSV with Anki headers), ``tsv`` or ``apkg``; returns the count."""
     if fmt not in VOCAB_FORMATS:
-        raise ReaderError(f"unknown vocabulary format {fmt!r}: choose anki, tsv or apkg")
+        choices = ", ".join(VOCAB_FORMATS)
+        raise ReaderError(f"unknown vocabulary format {fmt!r}: choose {choices}")
     if fmt == "apkg":
         _write_apkg(entries, path, force=force, deck_name=deck_name)
         return len(entries)

@@ -162,12 +162,6 @@ class PinyinReader:
                 return syllables
         return _pypinyin(word)
 
-    def sentence(self, tokens: Sequence[str], *, sandhi: bool = False) -> list[tuple[str, ...]]:
-        """Readings of consecutive tokens, with the context rules applied."""
-        readings = [self.word(t) for t in tokens]
-        self.apply_context(tokens, readings, sandhi=sandhi)
-        return readings
-
     def apply_context(
         self, tokens: Sequence[str], readings: list[tuple[str, ...]], *, sandhi: bool = False
     ) -> None:

@@ -61,8 +61,3 @@ def atomic_writer(path: str | Path) -> Iterator[TextIO]:
 def write_text(path: str | Path, text: str) -> None:
     with atomic_writer(path) as handle:
         handle.write(text)
-
-
-def write_bytes(path: str | Path, data: bytes) -> None:
-    with atomic_path(path) as temp:
-        temp.write_bytes(data)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from reader.errors import ReaderError
@@ -188,8 +188,3 @@ class ArgosTranslator:
                 tokens = list(result.hypotheses[0])
                 out[i] = tokens[len(prefix) :] if prefix else tokens
         return out
-
-
-def describe_options(options: DecodeOptions) -> dict[str, Any]:
-    inter, intra = options.threads()
-    return {**asdict(options), "inter_threads": inter, "intra_threads": intra}

@@ -47,10 +47,15 @@ class ReaderApp(App[None]):
         self.push_screen(ReadingScreen(session))
 
 
-def run(path: str | None = None) -> None:
-    """``reader [FILE]``: a bad file fails here, as one line, before the screen opens."""
+def build_app(path: str | None = None, *, context: Context | None = None) -> ReaderApp:
+    """The reader, wired: the context, and FILE parsed once (a bad file fails here, as one
+    line, before any screen opens)."""
     from reader.document import load_document
 
-    context = Context()
     document = load_document(path) if path else None
-    ReaderApp(path, context=context, document=document).run()
+    return ReaderApp(path, context=context or Context(), document=document)
+
+
+def run(path: str | None = None) -> None:
+    """``reader [FILE]``."""
+    build_app(path).run()

@@ -395,3 +395,41 @@ async def test_theme_change_restyles_the_text() -> None:
         await pilot.pause(0.2)
         light = view._layout(0).lines[0]
         assert [s.style for s in dark] != [s.style for s in light]
+
+
+async def test_the_file_is_parsed_once_and_export_reuses_the_sessions_parts(
+    monkeypatch: pytest.MonkeyPatch, user_dirs: Path
+) -> None:
+    import reader.document as document
+    from reader.language.annotate import Annotator
+    from reader.tui.app import build_app
+
+    parsed: list[str] = []
+    real_load = document.load_document
+
+    def counting_load(path: str) -> document.Document:
+        parsed.append(str(path))
+        return real_load(path)
+
+    monkeypatch.setattr(document, "load_document", counting_load)
+    app = build_app(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert parsed == [str(PARTY_BUILDING)]
+        made: list[Annotator] = []
+        real_init = Annotator.__init__
+
+        def counting_init(self: Annotator, **kwargs: object) -> None:
+            made.append(self)
+            real_init(self, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Annotator, "__init__", counting_init)
+        target = user_dirs / "out.html"
+        screen.export(target, True)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if target.exists():
+                break
+        assert target.exists() and "<ruby>" in target.read_text(encoding="utf-8")
+        assert made == []  # the session's annotator (and model) did the work
+        assert parsed == [str(PARTY_BUILDING)]
