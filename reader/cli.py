@@ -21,7 +21,8 @@ from reader.translate.base import TRANSLATORS
 
 if TYPE_CHECKING:
     from reader.context import Context
-    from reader.translate.base import Translation
+    from reader.document.units import Unit
+    from reader.english.layer import English
 
 EXIT_USAGE = 2
 
@@ -166,20 +167,24 @@ def cmd_words(args: argparse.Namespace) -> int:
     return 0
 
 
-def _translation_json(t: Translation) -> dict[str, object]:
+def _english_json(unit: Unit, english: English) -> dict[str, object]:
     return {
-        "id": t.id,
-        "zh": t.zh,
-        "en": t.en,
-        "cached": t.cached,
-        "terms": [{"zh": c.zh, "en": c.en, "ok": c.ok} for c in t.terms],
-        **({"flag": t.flag} if t.flag else {}),
+        "id": unit.id,
+        "zh": unit.text,
+        "en": english.text,
+        "provenance": english.provenance,
+        **({"origin": english.origin} if english.origin else {}),
+        "cached": english.cached,
+        "terms": [{"zh": c.zh, "en": c.en, "ok": c.ok} for c in english.terms],
+        **({"flag": english.flag} if english.flag else {}),
     }
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
     from reader.document import load_document, parse_text
     from reader.document.units import reading_order
+    from reader.english.layer import resolve
+    from reader.export.document import fixed_english
 
     source = args.source
     is_file = source not in (None, "-") and Path(source).exists()
@@ -192,11 +197,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
     context = _context(args, source if is_file else None)
     pipeline = context.pipeline(args.translator, beam=args.beam)
     info = pipeline.translator.info
-    units = pipeline.run(reading_order(doc, title=is_file).units())
+    # Your edits and the translation memory first; the model only for the rest.
+    known = fixed_english(doc, context).lookup(reading_order(doc, title=is_file).units())
+    units = resolve(reading_order(doc, title=is_file).units(), known, pipeline)
     if args.json:
         data = {
             "translator": {"name": info.name, "model": info.model, "version": info.version},
-            "sentences": [_translation_json(t) for t in units],
+            "sentences": [_english_json(unit, english) for unit, english in units],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return 0
@@ -204,12 +211,17 @@ def cmd_translate(args: argparse.Namespace) -> int:
         print("# word-by-word gloss, not a translation (no model installed)")
     else:
         print(f"# machine translation: {info.label()}")
-    for t in units:
-        mark = f"  [{t.flag}]" if t.flag else ""
-        missing = [c.zh for c in t.terms if not c.ok]
+    for unit, english in units:
+        marks = [english.flag or "", english.provenance if english.provenance in _FIXED else ""]
+        mark = "".join(f"  [{m}]" for m in marks if m)
+        missing = [c.zh for c in english.terms if not c.ok]
         note = f"  [term missing: {', '.join(missing)}]" if missing else ""
-        print(f"{t.zh.strip()}\n    {t.en}{mark}{note}", flush=True)
+        print(f"{unit.text.strip()}\n    {english.text}{mark}{note}", flush=True)
     return 0
+
+
+#: English no model made, marked in ``reader translate``'s plain output.
+_FIXED = ("edited", "human", "tm")
 
 
 def _progress_bar() -> tuple[Callable[[int, int | None], None], Callable[[], None]]:
@@ -300,6 +312,30 @@ def cmd_cache(args: argparse.Namespace) -> int:
         print(f"{stats.path}\n{stats.entries} translations, {stats.size_bytes / 1e6:.1f} MB")
         for name, count in sorted(stats.translators.items()):
             print(f"  {name}: {count}")
+    return 0
+
+
+def cmd_tm(args: argparse.Namespace) -> int:
+    from reader.context import Context
+    from reader.english.memory_files import export_memory, import_memory
+
+    memory = Context().memory
+    if args.action == "import":
+        result = import_memory(memory, Path(args.file))
+        skipped = f", {result.skipped} skipped" if result.skipped else ""
+        print(f"imported {result.added} pairs from {args.file}{skipped}")
+    elif args.action == "export":
+        count = export_memory(memory, Path(args.file), force=args.force)
+        print(f"exported {count} pairs to {args.file}")
+    else:
+        stats = memory.stats()
+        if args.json:
+            data = {"entries": stats.entries, "sentences": stats.sources, "origins": stats.origins}
+            print(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            print(f"{stats.entries} pairs for {stats.sources} sentences")
+            for origin, count in sorted(stats.origins.items()):
+                print(f"  {origin}: {count}")
     return 0
 
 
@@ -419,6 +455,22 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_models)
 
     add_export_parsers(commands)
+
+    p = commands.add_parser(
+        "tm",
+        help="your translation memory: import, export, stats",
+        description="Sentence pairs you edited or aligned, or imported from a CAT tool; an exact "
+        "match gives a sentence its English in any document.",
+    )
+    actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    a = actions.add_parser("import", help="add the pairs of a TMX (OmegaT, Trados), TSV or CSV")
+    a.add_argument("file", metavar="FILE")
+    a = actions.add_parser("export", help="write every pair as TMX 1.4b or TSV")
+    a.add_argument("file", metavar="FILE", help="FILE.tmx or FILE.tsv")
+    a.add_argument("--force", action="store_true", help="replace an existing file")
+    a = actions.add_parser("stats", help="how many pairs, by origin")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=cmd_tm)
 
     p = commands.add_parser("cache", help="the translation cache", description="Translation cache.")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)

@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from reader.language.dictionary import Dictionary
     from reader.language.glossary import Glossary
     from reader.language.segment import Segmenter
+    from reader.store.database import EnglishDatabase
+    from reader.store.edits import Edits
+    from reader.store.memory import TranslationMemory
     from reader.translate.base import Translator
     from reader.translate.cache import TranslationCache
     from reader.translate.pipeline import Pipeline
@@ -43,6 +46,7 @@ class _Shared:
     dictionary: Dictionary | None = None
     segmenter: Segmenter | None = None
     cache: TranslationCache | None = None
+    english: EnglishDatabase | None = None
     #: Machine translators by beam size: each holds a loaded model.
     models: dict[int | None, Translator] = field(default_factory=dict)
 
@@ -134,6 +138,30 @@ class Context:
                     sandhi=self.settings.tone_sandhi,
                 )
             return self._annotator
+
+    # -- your own English ---------------------------------------------------------------
+
+    @property
+    def english_database(self) -> EnglishDatabase:
+        with self._shared.lock:
+            if self._shared.english is None:
+                from reader.store.database import EnglishDatabase
+
+                self._shared.english = EnglishDatabase()
+            return self._shared.english
+
+    @property
+    def memory(self) -> TranslationMemory:
+        """Every pair you edited, aligned or imported, for any document."""
+        from reader.store.memory import TranslationMemory
+
+        return TranslationMemory(self.english_database)
+
+    def edits(self, document_sha256: str) -> Edits:
+        """Your edits of one document (its ids are only valid for that text)."""
+        from reader.store.edits import Edits
+
+        return Edits(self.english_database, document_sha256)
 
     # -- translation ----------------------------------------------------------------------
 

@@ -80,7 +80,7 @@ class HtmlExport(HTMLParser):
                 self.rt.append(data)
             return
         for tag, a in reversed(self._stack):
-            if tag == "span" and a.get("class") == "s":
+            if tag == "span" and "s" in (a.get("class") or "").split():
                 if a.get("id"):
                     key = a["id"] or ""
                     self.zh[key] = self.zh.get(key, "") + data

@@ -21,7 +21,7 @@ def test_translate_json_with_the_gloss(capsys: pytest.CaptureFixture[str]) -> No
     data = json.loads(capsys.readouterr().out)
     assert data["translator"] == {"name": "gloss", "model": None, "version": None}
     first, second = data["sentences"]
-    assert set(first) == {"id", "zh", "en", "cached", "terms"}
+    assert set(first) == {"id", "zh", "en", "provenance", "origin", "cached", "terms"}
     assert (first["id"], first["zh"]) == ("s0.p1.t1", "共同富裕很重要。")
     assert first["en"].startswith("common prosperity")
     assert first["terms"] == [{"zh": "共同富裕", "en": "common prosperity", "ok": True}]

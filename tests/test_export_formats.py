@@ -130,7 +130,8 @@ def test_json_schema_and_content(doc: Document, export: Export) -> None:
     assert all(set(p) == {"id", "zh", "en", "sentences"} for p in paragraphs)
     assert [(p["id"], norm(p["zh"])) for p in paragraphs] == expected_paragraphs(doc)
     sentences = [t for p in paragraphs for t in p["sentences"]]
-    assert all(set(t) == {"id", "zh", "en", "pinyin"} for t in sentences)
+    assert all(set(t) == {"id", "zh", "en", "pinyin", "provenance"} for t in sentences)
+    assert {t["provenance"] for t in sentences} == {"gloss"}
     # Sentences keep their exact source text.
     assert [(t["id"], t["zh"]) for t in sentences] == [(s.id, s.text) for s in doc.sentences()]
     for p in paragraphs:
@@ -295,10 +296,10 @@ def test_tsv(doc: Document, export: Export) -> None:
     lines = export(doc, "tsv").read_text(encoding="utf-8").split("\n")
     assert lines[-1] == ""
     rows = [line.split("\t") for line in lines[:-1]]
-    assert rows[0] == ["id", "section", "zh", "pinyin", "en", "translator"]
-    assert all(len(r) == 6 for r in rows)
+    assert rows[0] == ["id", "section", "zh", "pinyin", "en", "translator", "provenance"]
+    assert all(len(r) == 7 for r in rows)
     assert [(r[0], norm(r[2])) for r in rows[1:]] == expected_units(doc)
-    assert all(r[5] == "gloss" and r[4] for r in rows[1:])
+    assert all(r[5] == "gloss" and r[4] and r[6] == "gloss" for r in rows[1:])
 
 
 def test_tsv_cells_have_no_tabs_or_line_breaks(tricky: Document, export: Export) -> None:
@@ -312,7 +313,7 @@ def test_csv_is_rfc4180(doc: Document, export: Export) -> None:
     raw = export(doc, "csv").read_bytes()
     assert raw.endswith(b"\r\n")
     rows = list(csv.reader(raw.decode("utf-8").splitlines(keepends=True)))
-    assert rows[0] == ["id", "section", "zh", "pinyin", "en", "translator"]
+    assert rows[0] == ["id", "section", "zh", "pinyin", "en", "translator", "provenance"]
     assert [(r[0], norm(r[2])) for r in rows[1:]] == expected_units(doc)
 
 
@@ -410,6 +411,6 @@ def test_machine_translation_is_recorded(
         out["tsv"]
         .read_text(encoding="utf-8")
         .splitlines()[1]
-        .endswith("\targos: translate-zh_en-0_0_2 0.0.2")
+        .endswith("\targos: translate-zh_en-0_0_2 0.0.2\tmt")
     )
     assert "gloss" not in Epub(out["epub"]).zip.read("EPUB/package.opf").decode()

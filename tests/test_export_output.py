@@ -16,9 +16,9 @@ from reader.document import Document, load_document
 from reader.errors import ReaderError
 from reader.export.document import export_document
 from reader.export.formats import default_out_path
-from reader.export.output import output_text
 from reader.language.annotate import Annotator
 from reader.settings import Settings
+from reader.store.output import output_text
 from reader.translate.base import Output, TranslatorInfo
 from tests.conftest import PARTY_BUILDING
 
@@ -48,7 +48,9 @@ class FakeTranslator:
 
 
 def _context(annotator: Annotator, translator: FakeTranslator | None = None) -> Context:
-    return Context(Settings(), annotator=annotator, translator=translator or FakeTranslator())
+    """The fake translator, uncached: every export here asks it (to fail or to stream)."""
+    fake = translator or FakeTranslator()
+    return Context(Settings(), annotator=annotator, translator=fake, cached=False)
 
 
 def _export(doc: Document, path: Path, annotator: Annotator, **options: Any) -> Path:
@@ -153,7 +155,7 @@ def test_the_novel_streams_to_disk(hlm: Document, annotator: Annotator, tmp_path
     part = dataclasses.replace(hlm, sections=hlm.sections[:30])
     # Without the cache: SQLite keeps a UTF-8 copy of every sentence it is given
     # (CPython caches it on the str), which is the document's size, not the export's.
-    context = Context(Settings(), annotator=annotator, translator=translator, cached=False)
+    context = _context(annotator, translator)
     context.term_matcher()  # the glossary's ~500 terms compiled: a fixed cost, not the book's
     import reader.export.tmx  # noqa: F401  (and so is importing the writer)
 

@@ -18,9 +18,10 @@ LAYERS: list[tuple[str, ...]] = [
     ("reader.language", "reader.settings"),
     ("reader.translate",),
     ("reader.context",),
+    ("reader.english",),
     ("reader.export", "reader.reading"),
     ("reader.tui",),
-    ("reader.cli", "reader.cli_export", "reader.__main__"),
+    ("reader.cli", "reader.cli_export", "reader.cli_align", "reader.__main__"),
 ]
 
 

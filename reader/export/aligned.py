@@ -10,14 +10,17 @@ Paragraph English is its sentences' English joined with a space.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 
 from reader.document.model import Document, Paragraph, ParagraphKind
-from reader.document.units import TITLE_ID, PlacedSection, placed_sections, section_units
+from reader.document.units import TITLE_ID, PlacedSection, Unit, placed_sections, section_units
+from reader.english.layer import English, FixedEnglish, Provenance, resolve
 from reader.language.annotate import Annotator, Token
 from reader.language.style import TONE_MARKS, PinyinStyle
-from reader.translate.base import Translation, TranslatorInfo
+from reader.translate.base import TranslatorInfo
 from reader.translate.pipeline import Pipeline
 from reader.translate.terms import TermCheck
 
@@ -37,6 +40,10 @@ class AlignedSentence:
     tokens: tuple[Token, ...] = ()
     terms: tuple[TermCheck, ...] = ()
     flag: str | None = None
+    #: Where the English comes from (see :data:`reader.english.layer.PROVENANCE`).
+    provenance: Provenance = "mt"
+    #: The model, the translation's file, or the memory entry's origin.
+    origin: str = ""
 
     @property
     def pinyin(self) -> str:
@@ -56,6 +63,15 @@ class AlignedParagraph:
     def en(self) -> str:
         return " ".join(s.en for s in self.sentences if s.en)
 
+    def marked_en(self, mark: Callable[[str, str], str], plain: Callable[[str], str] = str) -> str:
+        """The English with ``mark(english, provenance)`` applied to each sentence whose
+        English is not the translator's (edited, human, tm), ``plain`` to the others."""
+        return " ".join(
+            mark(s.en, s.provenance) if s.provenance in FIXED_PROVENANCE else plain(s.en)
+            for s in self.sentences
+            if s.en
+        )
+
     @property
     def pinyin(self) -> str:
         return " ".join(s.pinyin for s in self.sentences if s.pinyin)
@@ -66,6 +82,7 @@ class Heading:
     zh: str
     en: str
     tokens: tuple[Token, ...] = ()
+    provenance: Provenance = "mt"
 
     @property
     def pinyin(self) -> str:
@@ -100,20 +117,47 @@ class AlignedDocument:
     sentence_count: int = 0
     #: Every section's (id, level, Chinese title, parent), known before translation.
     outline: tuple[tuple[str, int, str, str | None], ...] = field(default_factory=tuple)
+    #: How many units have English no model made, by provenance (edited, human, tm).
+    fixed: dict[str, int] = field(default_factory=dict)
 
     @property
     def is_gloss(self) -> bool:
         return self.translator.name == "gloss"
 
 
-def translator_note(info: TranslatorInfo) -> str:
-    """One line that says what the English is; a gloss is never called a translation."""
+def translator_note(info: TranslatorInfo, fixed: Mapping[str, int] | None = None) -> str:
+    """One line that says what the English is; a gloss is never called a translation.
+
+    ``fixed`` counts the sentences whose English is not the translator's (your
+    edits, an aligned human translation, memory hits): they are named too.
+    """
     if info.name == "gloss":
-        return (
+        note = (
             "The English is a word-by-word gloss from the dictionary and glossary, "
             "not a translation (no translation model was installed)."
         )
-    return f"The English is a machine translation ({info.label()}), not reviewed by a person."
+    else:
+        note = f"The English is a machine translation ({info.label()}), not reviewed by a person."
+    others = [f"{fixed[k]} {_FIXED_NAMES[k]}" for k in _FIXED_NAMES if fixed and fixed.get(k)]
+    if others:
+        note = note.removesuffix(".") + ", except: " + "; ".join(others) + "."
+    return note
+
+
+def _heading(zh: str, english: English | None, tokens: tuple[Token, ...]) -> Heading:
+    if english is None:
+        return Heading(zh, "", tokens)
+    return Heading(zh, english.text, tokens, english.provenance)
+
+
+#: English that no model made: exports mark it sentence by sentence.
+FIXED_PROVENANCE = frozenset({"edited", "human", "tm"})
+
+_FIXED_NAMES = {
+    "edited": "sentences with your own English",
+    "human": "sentences from a human translation",
+    "tm": "sentences from your translation memory",
+}
 
 
 def _chunks(sections: Sequence[PlacedSection], size: int) -> Iterator[list[PlacedSection]]:
@@ -135,6 +179,7 @@ def align(
     *,
     annotator: Annotator | None = None,
     style: PinyinStyle = TONE_MARKS,
+    fixed: FixedEnglish | None = None,
     cancel: threading.Event | None = None,
     progress: Progress | None = None,
     chunk_sentences: int = CHUNK_SENTENCES,
@@ -142,8 +187,9 @@ def align(
     """The aligned document; sections are translated (and annotated) as they are read.
 
     With an ``annotator`` every sentence and heading carries its tokens, for
-    pinyin and glossary marks, their pinyin written in ``style``. ``cancel`` stops before the next batch; the
-    sections iterator then ends early.
+    pinyin and glossary marks, their pinyin written in ``style``. ``fixed``: your
+    edits, an aligned translation and memory hits, which the model is not asked
+    for. ``cancel`` stops before the next batch; the sections iterator then ends early.
     """
 
     def tokens(text: str) -> tuple[Token, ...]:
@@ -151,28 +197,31 @@ def align(
             return ()
         return tuple(style.token(t) for t in annotator.annotate(text))
 
-    title_en = next(iter(pipeline.run([(TITLE_ID, doc.title)], cancel)), None)
-    title = Heading(doc.title, title_en.en if title_en else "", tokens(doc.title))
+    # The English no model is needed for, found once for the whole document: the
+    # notes can then say how much of it there is, before the sections stream.
+    known: dict[str, English] = {}
+    if fixed is not None and not fixed.is_empty():
+        known = fixed.lookup(chain([Unit(TITLE_ID, doc.title)], section_units(doc.walk())))
+    title_en = next(resolve([Unit(TITLE_ID, doc.title)], known, pipeline, cancel), None)
+    title = _heading(doc.title, title_en[1] if title_en else None, tokens(doc.title))
     placed = tuple(placed_sections(doc))
     total = sum(len(p.sentences) for p in doc.paragraphs())
 
-    def sentence(paragraph: Paragraph, found: dict[str, Translation]) -> Iterator[AlignedSentence]:
+    def sentence(paragraph: Paragraph, found: dict[str, English]) -> Iterator[AlignedSentence]:
         for s in paragraph.sentences:
-            t = found.get(s.id)
+            e = found.get(s.id)
+            if e is None:
+                yield AlignedSentence(s.id, s.text, "", tokens(s.text))
+                continue
             yield AlignedSentence(
-                s.id,
-                s.text,
-                t.en if t else "",
-                tokens(s.text),
-                t.terms if t else (),
-                t.flag if t else None,
+                s.id, s.text, e.text, tokens(s.text), e.terms, e.flag, e.provenance, e.origin
             )
 
     def sections() -> Iterator[AlignedSection]:
         done = 0
         for chunk in _chunks(placed, chunk_sentences):
             units = section_units(p.section for p in chunk)
-            found = {t.id: t for t in pipeline.run(units, cancel)}
+            found = {unit.id: english for unit, english in resolve(units, known, pipeline, cancel)}
             if cancel is not None and cancel.is_set():
                 return
             for section, top, parent in ((p.section, p.top, p.parent) for p in chunk):
@@ -184,7 +233,7 @@ def align(
                 yield AlignedSection(
                     section.id,
                     section.level,
-                    Heading(section.title, heading.en if heading else "", tokens(section.title)),
+                    _heading(section.title, heading, tokens(section.title)),
                     paragraphs,
                     top,
                     parent,
@@ -203,4 +252,5 @@ def align(
         section_count=len(placed),
         sentence_count=total,
         outline=tuple((p.section.id, p.section.level, p.section.title, p.parent) for p in placed),
+        fixed=dict(Counter(e.provenance for e in known.values())),
     )

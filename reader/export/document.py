@@ -15,10 +15,19 @@ from pathlib import Path
 
 from reader.context import Context
 from reader.document.model import Document
+from reader.english.layer import English, FixedEnglish
 from reader.errors import ReaderError
 from reader.export.aligned import Progress, align
 from reader.export.formats import LAYOUTS, ExportOptions, Layout, choose
-from reader.export.output import check_target, output_path
+from reader.store.output import check_target, output_path
+
+
+def fixed_english(
+    doc: Document, context: Context, human: dict[str, English] | None = None
+) -> FixedEnglish:
+    """Your edits of ``doc``, an aligned translation, and the memory: what no model need do."""
+    edits = context.edits(doc.source_sha256).all() if doc.source_sha256 else {}
+    return FixedEnglish(edits, human, context.memory)
 
 
 def export_document(
@@ -54,6 +63,7 @@ def export_document(
             pipeline,
             annotator=context.annotator if spec.annotates(options) else None,
             style=context.style,
+            fixed=fixed_english(doc, context),
             progress=progress,
             cancel=cancel,
         )

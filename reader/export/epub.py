@@ -28,8 +28,8 @@ from reader.export.aligned import (
     translator_note,
 )
 from reader.export.html_format import ruby
-from reader.export.output import xml_safe
 from reader.language.annotate import Token
+from reader.store.output import xml_safe
 
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -48,6 +48,9 @@ p.byline { text-align: right; }
 p.translator { color: #777; font-size: 0.85em; }
 rt { font-size: 0.5em; }
 span.term { border-bottom: 1px dotted #8a5a00; }
+span.edited { border-bottom: 2px solid #2a7d2a; }
+span.human { border-bottom: 2px solid #1f5fa8; }
+span.tm { border-bottom: 2px dashed #8a5a00; }
 """
 
 XHTML_HEAD = """<?xml version="1.0" encoding="UTF-8"?>
@@ -80,7 +83,8 @@ def _paragraph(p: AlignedParagraph, pinyin: bool) -> str:
     zh = "".join(_zh(s.zh, s.tokens, pinyin) for s in p.sentences).strip() or _e(p.zh.strip())
     out = f'<p id="{_e(p.id)}" class="zh{extra}">{zh}</p>\n'
     if p.en:
-        out += f'<p id="{_e(p.id)}.en" class="en{extra}" {EN}>{_e(p.en)}</p>\n'
+        en = p.marked_en(lambda text, kind: f'<span class="{kind}">{_e(text)}</span>', _e)
+        out += f'<p id="{_e(p.id)}.en" class="en{extra}" {EN}>{en}</p>\n'
     return out
 
 
@@ -109,7 +113,7 @@ def write_epub(aligned: AlignedDocument, path: Path, *, pinyin: bool = False) ->
     """Write the EPUB to ``path`` (a temporary file from :func:`output_path`)."""
     tops = _top_sections(aligned.outline)
     files = _chapter_files(tops)
-    note = translator_note(aligned.translator)
+    note = translator_note(aligned.translator, aligned.fixed)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         _write_container(zf)
         _write_stylesheet(zf)

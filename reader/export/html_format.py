@@ -13,9 +13,15 @@ from collections.abc import Iterable
 from typing import TextIO
 
 from reader import __version__
-from reader.export.aligned import AlignedDocument, AlignedParagraph, translator_note
-from reader.export.output import xml_safe
+from reader.english.layer import PROVENANCE
+from reader.export.aligned import (
+    FIXED_PROVENANCE,
+    AlignedDocument,
+    AlignedParagraph,
+    translator_note,
+)
 from reader.language.annotate import Token
+from reader.store.output import xml_safe
 
 CSS = """
 :root { --rule: #d8d8d8; --muted: #666; --term: #8a5a00; }
@@ -37,6 +43,11 @@ ruby { ruby-position: over; }
 rt { font-size: 0.55em; color: var(--muted); font-family: system-ui, sans-serif; }
 .term { border-bottom: 1px dotted var(--term); cursor: help; }
 .flag { color: #a00; font-size: 0.8rem; }
+.en .edited, .legend .edited { border-bottom: 2px solid #2a7d2a; }
+.en .human, .legend .human { border-bottom: 2px solid #1f5fa8; }
+.en .tm, .legend .tm { border-bottom: 2px dashed #8a5a00; }
+.legend { list-style: none; padding: 0; font-size: 0.85rem; color: #555; }
+.legend li { display: inline; margin-right: 1em; }
 #show-pinyin:not(:checked) ~ main rt, #show-pinyin:not(:checked) ~ header rt { display: none; }
 #show-pinyin { margin-left: 0; }
 @media (max-width: 40rem) { .pair { grid-template-columns: 1fr; gap: 0.2rem; } }
@@ -72,13 +83,33 @@ def _zh(text: str, tokens: tuple[Token, ...]) -> str:
     return body.replace("\n", "<br>\n")
 
 
+def _origin(origin: str, provenance: str) -> str:
+    """Where fixed English came from, as the sentence's tooltip."""
+    if not origin or provenance not in FIXED_PROVENANCE:
+        return ""
+    return f' title="{_e(PROVENANCE[provenance])}: {_e(origin)}"'
+
+
+def _legend(aligned: AlignedDocument) -> str:
+    """The marks of English no model made, when the document has any."""
+    if not aligned.fixed:
+        return ""
+    items = "".join(
+        f'<li><span class="{kind}">{_e(PROVENANCE[kind])}</span></li>'
+        for kind in ("edited", "human", "tm")
+        if aligned.fixed.get(kind)
+    )
+    return f'<ul class="legend" lang="en">{items}</ul>'
+
+
 def _paragraph(p: AlignedParagraph) -> str:
     kind = ' class="byline"' if p.kind == "byline" else ""
     zh = "".join(
         f'<span class="s" id="{_e(s.id)}">{_zh(s.zh, s.tokens)}</span>' for s in p.sentences
     )
     en = " ".join(
-        f'<span class="s" data-id="{_e(s.id)}">{_e(s.en)}</span>'
+        f'<span class="s {_e(s.provenance)}" data-id="{_e(s.id)}"'
+        f"{_origin(s.origin, s.provenance)}>{_e(s.en)}</span>"
         + (f' <span class="flag">[{_e(s.flag)}]</span>' if s.flag else "")
         for s in p.sentences
         if s.en
@@ -106,7 +137,7 @@ def write_html(aligned: AlignedDocument, out: TextIO, *, pinyin: bool = False) -
         f'<h1 class="zh" lang="zh-CN">{_zh(title.zh, title.tokens)}</h1>'
         f'<h1 class="en" lang="en">{_e(title.en)}</h1></div>\n'
         f'<p class="translator" data-translator="{_e(info.name)}">'
-        f"{_e(translator_note(info))}</p></header>\n<main>\n"
+        f"{_e(translator_note(info, aligned.fixed))}</p>{_legend(aligned)}</header>\n<main>\n"
     )
     for section in aligned.sections:
         level = min(section.level + 1, 6)

@@ -17,21 +17,33 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from reader.export.aligned import AlignedDocument, AlignedSection
+from reader.export.aligned import FIXED_PROVENANCE, AlignedDocument, AlignedSection
 
 
 def section_json(section: AlignedSection) -> dict[str, Any]:
     return {
         "id": section.id,
         "level": section.level,
-        "title": {"zh": section.title.zh, "en": section.title.en},
+        "title": {
+            "zh": section.title.zh,
+            "en": section.title.en,
+            "provenance": section.title.provenance,
+        },
         "paragraphs": [
             {
                 "id": p.id,
                 "zh": p.zh,
                 "en": p.en,
                 "sentences": [
-                    {"id": s.id, "zh": s.zh, "en": s.en, "pinyin": s.pinyin} for s in p.sentences
+                    {
+                        "id": s.id,
+                        "zh": s.zh,
+                        "en": s.en,
+                        "pinyin": s.pinyin,
+                        "provenance": s.provenance,
+                        **({"origin": s.origin} if s.provenance in FIXED_PROVENANCE else {}),
+                    }
+                    for s in p.sentences
                 ],
             }
             for p in section.paragraphs

@@ -52,8 +52,13 @@ def _interleaved(paragraph: AlignedParagraph, pinyin: bool) -> str:
     if pinyin and paragraph.pinyin:
         parts.append(f"*{escape(paragraph.pinyin)}*")
     if paragraph.en:
-        parts.append(_lines(paragraph.en))
+        parts.append(_lines(paragraph.marked_en(_mark)))
     return "\n\n".join(parts) + "\n\n"
+
+
+def _mark(english: str, provenance: str) -> str:
+    """A sentence whose English no model made: ``[edited]``, ``[human]`` or ``[tm]`` after it."""
+    return f"{english} [{provenance}]"
 
 
 def write_markdown(
@@ -63,7 +68,7 @@ def write_markdown(
     out.write(_heading(1, title.zh or "(untitled)") + "\n\n")
     if title.en:
         out.write(f"*{escape(title.en)}*\n\n")
-    out.write(f"> {escape(translator_note(aligned.translator))}\n\n")
+    out.write(f"> {escape(translator_note(aligned.translator, aligned.fixed))}\n\n")
     columns = ["中文", *(["Pinyin"] if pinyin else []), "English"]
     for section in aligned.sections:
         if section.title.zh:
@@ -83,6 +88,6 @@ def write_markdown(
             cells = [_cell(paragraph.zh)]
             if pinyin:
                 cells.append(_cell(paragraph.pinyin))
-            cells.append(_cell(paragraph.en))
+            cells.append(_cell(paragraph.marked_en(_mark)))
             out.write("| " + " | ".join(cells) + " |\n")
         out.write("\n")

@@ -15,9 +15,9 @@ from typing import TextIO
 
 from reader.document.units import TITLE_ID
 from reader.export.aligned import AlignedDocument
-from reader.export.output import one_line
+from reader.store.output import one_line
 
-COLUMNS = ("id", "section", "zh", "pinyin", "en", "translator")
+COLUMNS = ("id", "section", "zh", "pinyin", "en", "translator", "provenance")
 
 
 def rows(aligned: AlignedDocument) -> Iterator[tuple[str, ...]]:
@@ -25,14 +25,22 @@ def rows(aligned: AlignedDocument) -> Iterator[tuple[str, ...]]:
     label = f"{info.name}: {info.label()}" if info.model else info.name
     title = aligned.title
     if title.zh.strip():
-        yield TITLE_ID, "", title.zh, title.pinyin, title.en, label
+        yield TITLE_ID, "", title.zh, title.pinyin, title.en, label, title.provenance
     for section in aligned.sections:
         heading = section.title
         if heading.zh.strip():
-            yield section.id, heading.zh, heading.zh, heading.pinyin, heading.en, label
+            yield (
+                section.id,
+                heading.zh,
+                heading.zh,
+                heading.pinyin,
+                heading.en,
+                label,
+                heading.provenance,
+            )
         for paragraph in section.paragraphs:
             for s in paragraph.sentences:
-                yield s.id, heading.zh, s.zh, s.pinyin, s.en, label
+                yield s.id, heading.zh, s.zh, s.pinyin, s.en, label, s.provenance
 
 
 def write_tsv(aligned: AlignedDocument, out: TextIO) -> None:

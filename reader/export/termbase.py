@@ -15,8 +15,8 @@ from pathlib import Path
 from reader import __version__
 from reader.errors import ReaderError
 from reader.export.formats import GLOSSARY_FORMATS
-from reader.export.output import output_text, xml_safe
 from reader.language.glossary import Glossary, Term, write_terms
+from reader.store.output import output_text, xml_safe
 
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 

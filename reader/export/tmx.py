@@ -14,35 +14,46 @@ from typing import TextIO
 
 from reader import __version__
 from reader.document.units import TITLE_ID
-from reader.export.aligned import AlignedDocument, translator_note
-from reader.export.output import one_line, xml_safe
+from reader.export.aligned import FIXED_PROVENANCE, AlignedDocument, translator_note
+from reader.store.output import one_line, xml_safe
 
 SOURCE_LANG = "zh-CN"
 TARGET_LANG = "en"
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def _tu(unit_id: str, zh: str, en: str, section: str | None) -> ET.Element:
+def _tu(
+    unit_id: str, zh: str, en: str, section: str | None, provenance: str, origin: str = ""
+) -> ET.Element:
     tu = ET.Element("tu", tuid=unit_id)
     if section:
         ET.SubElement(tu, "prop", type="x-section").text = section
+    ET.SubElement(tu, "prop", type="x-reader-provenance").text = provenance
+    if origin and provenance in FIXED_PROVENANCE:
+        ET.SubElement(tu, "prop", type="x-reader-origin").text = xml_safe(one_line(origin))
     for lang, text in ((SOURCE_LANG, zh), (TARGET_LANG, en)):
         tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
         ET.SubElement(tuv, "seg").text = xml_safe(one_line(text))
     return tu
 
 
-def units(aligned: AlignedDocument) -> Iterator[tuple[str, str, str, str | None]]:
-    """``(id, zh, en, section id)`` in reading order: title, headings, sentences."""
-    if aligned.title.zh.strip():
-        yield TITLE_ID, aligned.title.zh, aligned.title.en, None
+Unit = tuple[str, str, str, str | None, str, str]
+
+
+def units(aligned: AlignedDocument) -> Iterator[Unit]:
+    """``(id, zh, en, section id, provenance, origin)`` in reading order: title, headings,
+    sentences."""
+    title = aligned.title
+    if title.zh.strip():
+        yield TITLE_ID, title.zh, title.en, None, title.provenance, ""
     for section in aligned.sections:
-        if section.title.zh.strip():
-            yield section.id, section.title.zh, section.title.en, section.id
+        heading = section.title
+        if heading.zh.strip():
+            yield section.id, heading.zh, heading.en, section.id, heading.provenance, ""
         for paragraph in section.paragraphs:
-            for sentence in paragraph.sentences:
-                if sentence.zh.strip():
-                    yield sentence.id, sentence.zh, sentence.en, section.id
+            for s in paragraph.sentences:
+                if s.zh.strip():
+                    yield s.id, s.zh, s.en, section.id, s.provenance, s.origin
 
 
 def write_tmx(aligned: AlignedDocument, out: TextIO) -> None:
@@ -59,7 +70,7 @@ def write_tmx(aligned: AlignedDocument, out: TextIO) -> None:
             "o-tmf": "reader",
         },
     )
-    ET.SubElement(header, "note").text = translator_note(info)
+    ET.SubElement(header, "note").text = translator_note(info, aligned.fixed)
     ET.SubElement(header, "prop", type="x-reader-translator").text = info.name
     if info.model:
         ET.SubElement(header, "prop", type="x-reader-model").text = info.label()
@@ -67,8 +78,8 @@ def write_tmx(aligned: AlignedDocument, out: TextIO) -> None:
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n  ')
     out.write(ET.tostring(header, encoding="unicode"))
     out.write("\n  <body>\n")
-    for unit_id, zh, en, section in units(aligned):
+    for unit in units(aligned):
         out.write("    ")
-        out.write(ET.tostring(_tu(unit_id, zh, en, section), encoding="unicode"))
+        out.write(ET.tostring(_tu(*unit), encoding="unicode"))
         out.write("\n")
     out.write("  </body>\n</tmx>\n")

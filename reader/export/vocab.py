@@ -16,7 +16,7 @@ from pathlib import Path
 
 from reader.errors import ReaderError
 from reader.export.formats import VOCAB_FORMATS
-from reader.export.output import one_line, output_path, output_text
+from reader.store.output import one_line, output_path, output_text
 from reader.store.vocab import VocabEntry
 
 ANKI_COLUMNS = ("Word", "Pinyin", "Definition", "Sentence", "Source")

@@ -1,60 +1,53 @@
-"""Which English a sentence shows, and why: the reader's English layer.
+"""The reader's English layer: what each sentence shows now, while translations arrive.
 
-Today there are two sources, in order: a machine translation once it has
-arrived, else the word-by-word gloss (drawn as a gloss, never passed off as a
-translation). Aligned human translations, your own edits and translation-memory
-hits will rank above both; every surface reads the :class:`English` this layer
-gives, so they will all show the provenance without further changes.
+The order of trust is :mod:`reader.english.layer`'s (edited > human > tm > mt
+> gloss); this class adds what only a reader has: machine translations that
+arrive while you read, the gloss shown until they do, and your edits made
+in place. Only the UI thread calls it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Literal
 
-from reader.translate.base import Translation, TranslatorInfo
+from reader.english.layer import English
+from reader.translate.base import Translation
 from reader.translate.pipeline import Pipeline
-
-#: ``mt``: machine translation; ``gloss``: word by word from the glossary and
-#: CC-CEDICT; ``none``: nothing yet (segmentation is still loading).
-Provenance = Literal["mt", "gloss", "none"]
-
-
-@dataclass(frozen=True, slots=True)
-class English:
-    text: str
-    provenance: Provenance
-    #: A better English is on its way (machine translation will replace this gloss).
-    pending: bool = False
-    #: Why the English needs a second look (``repetition``, ``truncated``), or None.
-    flag: str | None = None
-    translator: TranslatorInfo | None = None
 
 
 class EnglishLayer:
-    """Per sentence: the machine translation if it has arrived, else the gloss.
-
-    Only the UI thread calls it; translations reach it through :meth:`add`.
-    """
-
     def __init__(self, gloss: Callable[[str], str]) -> None:
         self._gloss_of = gloss
         self._gloss: dict[str, str] = {}
+        #: Edits, aligned human English and memory hits, by sentence id.
+        self.fixed: dict[str, English] = {}
         self.translations: dict[str, Translation] = {}
         #: Machine translation is expected (a model is installed).
         self.expects_mt = False
 
     def get(self, sentence_id: str, text: str, *, language_ready: bool) -> English:
+        fixed = self.fixed.get(sentence_id)
+        if fixed is not None:
+            return fixed
         translation = self.translations.get(sentence_id)
         if translation is not None and translation.translator.name != "gloss":
-            return English(translation.en, "mt", False, translation.flag, translation.translator)
+            return English.of(translation)
+        return self.gloss(text, language_ready=language_ready)
+
+    def gloss(self, text: str, *, language_ready: bool = True) -> English:
         if not language_ready:
             return English("…", "none", pending=True)
         gloss = self._gloss.get(text)
         if gloss is None:
             gloss = self._gloss[text] = self._gloss_of(text.strip()) if text.strip() else ""
         return English(gloss, "gloss", pending=self.expects_mt)
+
+    def machine(self, sentence_id: str) -> English | None:
+        """The machine translation of a sentence, if it has arrived (a candidate)."""
+        translation = self.translations.get(sentence_id)
+        if translation is None or translation.translator.name == "gloss":
+            return None
+        return English.of(translation)
 
     def add(self, translations: Iterable[Translation]) -> list[str]:
         """Keep new translations; returns the ids that were not known yet."""
@@ -78,6 +71,9 @@ class EnglishLayer:
         return stale
 
     def english_text(self, sentence_id: str) -> str | None:
-        """The machine translation of a sentence, for searching in English."""
+        """The English shown for a sentence that is not a gloss, for searching in English."""
+        fixed = self.fixed.get(sentence_id)
+        if fixed is not None:
+            return fixed.text
         translation = self.translations.get(sentence_id)
         return translation.en if translation is not None else None

@@ -20,10 +20,13 @@ from pathlib import Path
 from reader.context import Context
 from reader.document.model import Document
 from reader.document.units import Block, Unit, reading_order
+from reader.english.layer import English, FixedEnglish
+from reader.errors import ReaderError
 from reader.language.annotate import Entry, Token
 from reader.language.pinyin import toneless
-from reader.reading.english import English, EnglishLayer
+from reader.reading.english import EnglishLayer
 from reader.store import vocab
+from reader.store.memory import EDITED
 from reader.store.state import DocumentState, load_state, save_state
 from reader.translate.base import Translation, TranslatorInfo
 from reader.translate.pipeline import Pipeline
@@ -90,6 +93,8 @@ class ReadingSession:
         self.blocks: tuple[Block, ...] = self.order.blocks
         self.language_ready = threading.Event()
         self.english_layer = EnglishLayer(self._gloss)
+        #: An aligned human translation, by sentence id (none until one is opened with it).
+        self.human: dict[str, English] = {}
         self.has_model = context.has_model()
         self.english_layer.expects_mt = self.has_model
         self.translator_info = GLOSS
@@ -105,17 +110,36 @@ class ReadingSession:
 
     # -- slow work, for workers -------------------------------------------------------
 
-    def load_language(self) -> None:
-        """Start jieba, the dictionary and the glossary (about a second; a worker calls it)."""
+    def load_language(self) -> dict[str, English]:
+        """Start jieba, the dictionary and the glossary (about a second; a worker calls it),
+        and find the English no model is needed for: edits and memory hits.
+
+        Returns that English for :meth:`use_fixed` to take on the UI thread.
+        """
         self.context.annotator.start()
         self.language_ready.set()
+        return self.fixed_english().lookup(self.order.units())
+
+    def fixed_english(self) -> FixedEnglish:
+        sha = self.doc.source_sha256
+        edits = self.context.edits(sha).all() if sha else {}
+        return FixedEnglish(edits, self.human, self.context.memory)
+
+    def use_fixed(self, fixed: dict[str, English]) -> list[int]:
+        """Take the fixed English a worker found; returns the blocks to draw again."""
+        self.english_layer.fixed.update(fixed)
+        return sorted({i for sid in fixed if (i := self.order.block_index(sid)) is not None})
 
     def translation_job(self) -> TranslationJob:
         """What is left to translate (UI thread); a worker runs the job."""
         pipeline = self.context.pipeline()
         self.translator_info = pipeline.translator.info
-        known = self.english_layer.translations
-        units = tuple(u for u in self.order.units() if u.id not in known)
+        layer = self.english_layer
+        units = tuple(
+            u
+            for u in self.order.units()
+            if u.id not in layer.translations and u.id not in layer.fixed
+        )
         return TranslationJob(pipeline, units)
 
     def apply(self, translations: list[Translation]) -> list[int]:
@@ -151,6 +175,50 @@ class ReadingSession:
         from reader.translate.gloss import GlossTranslator
 
         return GlossTranslator(self.context.annotator).gloss(text)
+
+    # -- post-editing --------------------------------------------------------------------------
+
+    def edit(self, sentence_id: str, english: str) -> English:
+        """Save your English for a sentence at once (and in the translation memory).
+
+        Empty English removes the edit: the sentence shows what it had before.
+        """
+        index = self.order.block_index(sentence_id)
+        if index is None or not self.doc.source_sha256:
+            raise ReaderError(f"no sentence {sentence_id!r} to edit in this document")
+        text = next(u.text for u in self.blocks[index].sentences if u.id == sentence_id)
+        edits = self.context.edits(self.doc.source_sha256)
+        layer = self.english_layer
+        if not english.strip():
+            edits.remove(sentence_id)
+            layer.fixed.pop(sentence_id, None)
+            again = self.fixed_english().lookup([Unit(sentence_id, text)])
+            layer.fixed.update(again)
+            return self.english_for(sentence_id, text)
+        saved = edits.save(sentence_id, text, english)
+        layer.fixed[sentence_id] = English(saved.target, "edited", origin=EDITED)
+        return layer.fixed[sentence_id]
+
+    def candidates(self, sentence_id: str, text: str) -> list[English]:
+        """Every English there is for a sentence, best first, each once: to choose from."""
+        found: list[English] = []
+        shown = self.english_for(sentence_id, text)
+        if shown.provenance != "none":
+            found.append(shown)
+        if sentence_id in self.human:
+            found.append(self.human[sentence_id])
+        for entry in self.context.memory.alternatives(text):
+            found.append(English(entry.target, "tm", origin=entry.origin))
+        machine = self.english_layer.machine(sentence_id)
+        if machine is not None:
+            found.append(machine)
+        if self.language_ready.is_set():
+            found.append(self.english_layer.gloss(text))
+        unique: dict[str, English] = {}
+        for english in found:
+            if english.text.strip():
+                unique.setdefault(" ".join(english.text.split()), english)
+        return list(unique.values())
 
     # -- the glossary and words -------------------------------------------------------------
 

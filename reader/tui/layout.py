@@ -16,12 +16,12 @@ from rich.segment import Segment
 from rich.style import Style
 
 from reader.document.units import Block
+from reader.english.layer import English
 from reader.hanzi import is_hanzi
 from reader.language.annotate import Token
 from reader.language.formatting import cell_width
 from reader.language.pinyin import tone_of
 from reader.language.style import PinyinStyle
-from reader.reading.english import English
 
 GAP = 3  # cells between the columns
 STACK_BELOW = 100  # terminal width under which the columns stack

@@ -279,8 +279,8 @@ async def test_novel_opens(size: tuple[int, int]) -> None:
 def test_layout_lines_have_the_full_width_and_no_line_starts_with_a_closer() -> None:
     from reader.document import load_document
     from reader.document.units import reading_order
+    from reader.english.layer import English
     from reader.language.annotate import Annotator
-    from reader.reading.english import English
     from reader.tui.layout import Options, Styles, layout_block
 
     annotator = Annotator()
@@ -433,3 +433,51 @@ async def test_the_file_is_parsed_once_and_export_reuses_the_sessions_parts(
         assert target.exists() and "<ruby>" in target.read_text(encoding="utf-8")
         assert made == []  # the session's annotator (and model) did the work
         assert parsed == [str(PARTY_BUILDING)]
+
+
+async def test_post_editing_in_place_save_cancel_and_choose(user_dirs: Path) -> None:
+    from reader.tui.screens.edit import CandidatesScreen, EditScreen
+
+    app = ReaderApp(str(RESOLUTION))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        await pilot.press("j", "j")
+        block, placed = view.current()
+        assert placed is not None
+        sid, text = block.sentences[placed.sentence]
+        before = screen.session.english_for(sid, text)
+        # i: the draft is pre-filled; escape cancels and changes nothing.
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, EditScreen)
+        assert app.screen.query_one(Input).value == before.text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert screen.session.english_for(sid, text) == before
+        # i, new English, enter: saved at once and shown as an edit.
+        await pilot.press("i")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "Our careful translation."
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        shown = screen.session.english_for(sid, text)
+        assert (shown.text, shown.provenance) == ("Our careful translation.", "edited")
+        assert "Our careful translation." in view_text(screen)
+        assert "this sentence: edited" in str(screen.query_one("#status", Static).render())
+        # a: the other English (here the gloss) to choose from.
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, CandidatesScreen)
+        kinds = [c.provenance for c in app.screen.candidates]
+        assert kinds[0] == "edited" and "gloss" in kinds
+        await pilot.press("down", "enter")
+        await pilot.pause(0.2)
+        assert screen.session.english_for(sid, text).text == before.text
+    # A new reader process reads the edit back.
+    again = ReaderApp(str(RESOLUTION))
+    async with again.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.pause(0.2)
+        kept = screen.session.english_for(sid, text)
+        assert (kept.provenance, kept.text) == ("edited", before.text)

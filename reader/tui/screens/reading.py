@@ -20,11 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reader.english.layer import English
 from reader.errors import ReaderError
 from reader.reading.session import Match, ReadingSession, TranslationJob
 from reader.store.state import load_preferences, save_preferences
 from reader.translate.base import Translation
 from reader.tui.layout import TONE_SCHEMES
+from reader.tui.screens.edit import CandidatesScreen, EditScreen
 from reader.tui.screens.export import ExportScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.popup import GlossaryPopup, PopupResult
@@ -36,7 +38,12 @@ APPLY_EVERY = 16
 
 
 class LanguageLoaded(Message):
-    """jieba, the dictionary and the glossary are ready: pinyin and the gloss can be drawn."""
+    """jieba, the dictionary and the glossary are ready: pinyin and the gloss can be drawn;
+    with them, the English no model is needed for (edits, memory hits)."""
+
+    def __init__(self, fixed: dict[str, English]) -> None:
+        self.fixed = fixed
+        super().__init__()
 
 
 class TranslationsArrived(Message):
@@ -72,6 +79,8 @@ class ReadingScreen(Screen[None]):
         Binding("slash", "search", "search", key_display="/"),
         Binding("n", "next_match(1)", "next match", show=False),
         Binding("N", "next_match(-1)", "previous match", show=False),
+        Binding("i", "edit_english", "edit"),
+        Binding("a", "alternatives", "other English", show=False),
         Binding("b", "bookmark", "bookmark"),
         Binding("e", "export", "export"),
         Binding("question_mark", "help", "keys", key_display="?"),
@@ -133,11 +142,16 @@ class ReadingScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="language")
     def load_language(self) -> None:
-        self.session.load_language()
-        self.post_message(LanguageLoaded())
+        try:
+            fixed = self.session.load_language()
+        except ReaderError as exc:  # the saved English could not be read: say so, read on
+            self.post_message(TranslationStopped(str(exc)))
+            fixed = {}
+        self.post_message(LanguageLoaded(fixed))
 
     @on(LanguageLoaded)
-    def _language_loaded(self) -> None:
+    def _language_loaded(self, message: LanguageLoaded) -> None:
+        self.session.use_fixed(message.fixed)
         self.view.relayout()
         self._status()
         self._start_translation()
@@ -199,8 +213,25 @@ class ReadingScreen(Screen[None]):
         marks = len(session.state.bookmarks)
         progress = f"{session.state.progress:.0%}"
         self.query_one("#status", Static).update(
-            f"{text}   │ {progress}" + (f" │ {marks} bookmarks" if marks else "")
+            f"{text}   │ {progress}"
+            + (f" │ {marks} bookmarks" if marks else "")
+            + self._provenance()
         )
+
+    def _provenance(self) -> str:
+        """Where the current sentence's English comes from, when it is not the document's MT."""
+        if not self.is_mounted or not self.session.language_ready.is_set():
+            return ""
+        current = self._sentence()
+        if current is None:
+            return ""
+        english = self.session.english_for(*current)
+        if english.provenance in ("mt", "none") or (
+            english.provenance == "gloss" and not self.session.has_model
+        ):
+            return ""
+        origin = f" ({english.origin})" if english.origin and english.provenance == "tm" else ""
+        return f" │ this sentence: {english.provenance}{origin}"
 
     # -- position ---------------------------------------------------------------------
 
@@ -308,6 +339,49 @@ class ReadingScreen(Screen[None]):
         marked = self.session.toggle_bookmark(self.view.cursor.block)
         self.notify("bookmarked" if marked else "bookmark removed", timeout=2)
         self._status()
+
+    # -- post-editing --------------------------------------------------------------------------
+
+    def _sentence(self) -> tuple[str, str] | None:
+        """(id, Chinese) of the sentence under the cursor."""
+        block, placed = self.view.current()
+        if placed is None:
+            return None
+        unit = block.sentences[placed.sentence]
+        return unit.id, unit.text
+
+    def _save_english(self, sentence_id: str, english: str | None) -> None:
+        if english is None:
+            return
+        try:
+            saved = self.session.edit(sentence_id, english)
+        except ReaderError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        index = self.session.block_index(sentence_id)
+        self.view.relayout([index] if index is not None else None)
+        self.notify("saved your English" if saved.provenance == "edited" else "edit removed")
+        self._status()
+
+    def action_edit_english(self) -> None:
+        current = self._sentence()
+        if current is None:
+            return
+        sid, text = current
+        english = self.session.english_for(sid, text)
+        self.app.push_screen(
+            EditScreen(text, english), lambda value: self._save_english(sid, value)
+        )
+
+    def action_alternatives(self) -> None:
+        current = self._sentence()
+        if current is None:
+            return
+        sid, text = current
+        self.app.push_screen(
+            CandidatesScreen(text, self.session.candidates(sid, text)),
+            lambda value: self._save_english(sid, value),
+        )
 
     # -- search ----------------------------------------------------------------------------
 

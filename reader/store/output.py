@@ -1,4 +1,4 @@
-"""The one way an export reaches the disk: checked, then written atomically.
+"""The one way a file the user asked for (an export, a glossary, a memory) reaches the disk.
 
 Every format writes through :func:`output_path` (a temporary file beside the
 target, renamed over it only when the whole export succeeded), so a failed or
