@@ -143,9 +143,14 @@ def test_every_export_says_where_each_english_comes_from(
         for fmt in ("json", "tmx", "tsv", "md", "html", "epub")
     }
     data = json.loads(out["json"].read_text(encoding="utf-8"))
-    sentences = {s["id"]: s for sec in data["sections"] for p in sec["paragraphs"] for s in p["sentences"]}
+    sentences = {
+        s["id"]: s for sec in data["sections"] for p in sec["paragraphs"] for s in p["sentences"]
+    }
     assert sentences[first.id]["provenance"] == "edited"
-    assert (sentences[second.id]["provenance"], sentences[second.id]["origin"]) == ("tm", "omegat.tmx")
+    assert (sentences[second.id]["provenance"], sentences[second.id]["origin"]) == (
+        "tm",
+        "omegat.tmx",
+    )
     assert sentences[third.id]["provenance"] == "gloss"
     root = ET.parse(out["tmx"]).getroot()
     props = {
@@ -165,7 +170,9 @@ def test_every_export_says_where_each_english_comes_from(
     assert f'class="s edited" data-id="{first.id}"' in html and 'class="legend"' in html
     assert read_html(out["html"]).en[first.id] == "MY OWN ENGLISH"
     book = Epub(out["epub"])
-    chapters = "".join(book.zip.read(n).decode() for n in book.zip.namelist() if n.endswith(".xhtml"))
+    chapters = "".join(
+        book.zip.read(n).decode() for n in book.zip.namelist() if n.endswith(".xhtml")
+    )
     assert '<span class="edited">MY OWN ENGLISH</span>' in chapters
 
 
@@ -189,7 +196,9 @@ def test_tmx_from_a_cat_tool_imports_and_exports(tmp_path: Path) -> None:
     out = tmp_path / "out.tmx"
     assert export_memory(memory, out) == 2
     tus = ET.parse(out).getroot().findall("body/tu")
-    assert sorted(tuv.findtext("seg") for tu in tus for tuv in tu.findall("tuv") if tuv.get(_XML_LANG) == "en") == [
+    assert sorted(
+        tuv.findtext("seg") for tu in tus for tuv in tu.findall("tuv") if tuv.get(_XML_LANG) == "en"
+    ) == [
         "We study.",
         "common prosperity",
     ]
@@ -217,7 +226,7 @@ def test_bad_memory_files_are_one_line(tmp_path: Path, content: str, message: st
     assert "\n" not in str(error.value)
     with pytest.raises(ReaderError, match="no such file"):
         import_memory(memory, tmp_path / "missing.tmx")
-    with pytest.raises(ReaderError, match="import a .tmx"):
+    with pytest.raises(ReaderError, match=r"import a \.tmx"):
         import_memory(memory, Path(__file__))
 
 
