@@ -71,13 +71,23 @@ class TranslationJob:
         return self.pipeline.run(self.units, cancel)
 
 
-def _pinyin_offset(text: str, compact: str) -> int:
-    """Index of the character where the toneless pinyin ``compact`` starts (-1 if none)."""
+def _occurrences(text: str, query: str) -> list[int]:
+    found = []
+    start = text.find(query)
+    while start >= 0 and query:
+        found.append(start)
+        start = text.find(query, start + len(query))
+    return found
+
+
+def _pinyin_offsets(text: str, compact: str) -> list[int]:
+    """Indices of the characters where the toneless pinyin ``compact`` starts."""
     syllables = [toneless(ch) for ch in text]
+    found: list[int] = []
     for start in range(len(text)):
         if syllables[start] and "".join(syllables[start:]).startswith(compact):
-            return start
-    return -1
+            found.append(start)
+    return found
 
 
 def _excerpt(text: str, size: int = 24) -> str:
@@ -251,10 +261,11 @@ class ReadingSession:
     # -- search -------------------------------------------------------------------------------
 
     def search(self, query: str) -> list[Match]:
-        """Matches of ``query`` in Chinese, toneless pinyin (spaces optional) or English.
+        """Every occurrence of ``query`` in Chinese or toneless pinyin (spaces optional),
+        else each sentence whose English has it.
 
         Each lands on the matching word; an English match lands on its sentence's
-        first word.
+        first word. Occurrences, not sentences: "match 3 of 41" counts what you see.
         """
         needle = query.lower()
         compact = "".join(needle.split())
@@ -262,15 +273,14 @@ class ReadingSession:
         found = []
         for index, block in enumerate(self.blocks):
             for number, (sid, text) in enumerate(block.sentences):
-                offset = text.find(query)
-                if offset < 0 and by_pinyin and compact in toneless(text):
-                    offset = _pinyin_offset(text, compact)
-                if offset < 0:
+                offsets = _occurrences(text, query)
+                if not offsets and by_pinyin and compact in toneless(text):
+                    offsets = _pinyin_offsets(text, compact)
+                if not offsets:
                     english = self.english_layer.english_text(sid)
                     if english is not None and needle in english.lower():
-                        offset = 0
-                if offset >= 0:
-                    found.append(Match(index, number, offset))
+                        offsets = [0]
+                found.extend(Match(index, number, offset) for offset in offsets)
         return found
 
     # -- position, bookmarks, contents ---------------------------------------------------------

@@ -481,3 +481,51 @@ async def test_post_editing_in_place_save_cancel_and_choose(user_dirs: Path) -> 
         await pilot.pause(0.2)
         kept = screen.session.english_for(sid, text)
         assert (kept.provenance, kept.text) == ("edited", before.text)
+
+
+async def test_home_end_and_the_word_are_where_you_left_them() -> None:
+    from tests.conftest import HLM
+
+    app = ReaderApp(str(HLM))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        view = screen.query_one(BilingualView)
+        assert not view.options().stacked  # exactly 100 columns is side by side
+        await pilot.press("end")
+        await pilot.pause()
+        last = len(screen.session.blocks) - 1
+        assert view.cursor.block == last
+        assert view.scroll_y >= view.max_scroll_y - 1
+        await pilot.press("j")  # an arrow key does not snap back to where the view was
+        assert view.cursor.block == last
+        await pilot.press("G", "g")
+        assert view.cursor.block <= 1 and view.scroll_y == 0
+        await pilot.press("home")
+        assert view.cursor.block <= 1
+        # Reopening restores the word, not only the paragraph.
+        await pilot.press("right_square_bracket", "j", "l", "l", "l")
+        block, token = view.cursor.block, view.cursor.token
+        word = view.current()[1]
+        assert word is not None
+    again = ReaderApp(str(HLM))
+    async with again.run_test(size=(100, 30)) as pilot:
+        screen = await ready(pilot)
+        await pilot.pause(0.2)
+        view = screen.query_one(BilingualView)
+        assert (view.cursor.block, view.cursor.token) == (block, token)
+
+
+async def test_search_counts_occurrences_and_a_text_without_sections(tmp_path: Path) -> None:
+    text = tmp_path / "plain.txt"
+    text.write_text("共同富裕，共同富裕，还是共同富裕。\n\n我们都要共同富裕。\n", encoding="utf-8")
+    app = ReaderApp(str(text))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        assert len(screen.session.search("共同富裕")) == 4
+        assert len(screen.session.search("gongtongfuyu")) == 4
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert any("no sections" in str(n.message) for n in app._notifications)
+        await pilot.press("o")
+        toc = screen.query_one("#toc", OptionList)
+        assert "no sections" in str(toc.get_option_at_index(0).prompt)

@@ -127,7 +127,7 @@ class ReadingScreen(Screen[None]):
         view.focus()
         position = self.session.position()
         if position is not None:
-            self.call_after_refresh(view.jump_to_block, position[0])
+            self.call_after_refresh(view.jump_to, *position)
         self.session.save()  # the library lists documents by when they were opened
         self._status()
         # After the first frame: jieba's start-up would otherwise delay it.
@@ -214,7 +214,7 @@ class ReadingScreen(Screen[None]):
         progress = f"{session.state.progress:.0%}"
         self.query_one("#status", Static).update(
             f"{text}   │ {progress}"
-            + (f" │ {marks} bookmarks" if marks else "")
+            + (f" │ {marks} bookmark{'s' if marks != 1 else ''}" if marks else "")
             + self._provenance()
         )
 
@@ -313,12 +313,16 @@ class ReadingScreen(Screen[None]):
     def _contents(self) -> list[Option]:
         """The headings, then the bookmarks (★ and the paragraph's first words)."""
         blocks = self.session.blocks
-        return [
+        entries = self.session.contents()
+        options = [
             Option(f"★ {e.text}", id=f"bookmark:{blocks[e.block].id}")
             if e.bookmark
-            else Option(("  " * (e.level - 1)) + e.text, id=blocks[e.block].id)
-            for e in self.session.contents()
+            else Option(("  " * (e.level - 1)) + " ".join(e.text.split()), id=blocks[e.block].id)
+            for e in entries
         ]
+        if not any(not e.bookmark for e in entries):
+            options.insert(0, Option("(this document has no sections)", disabled=True))
+        return options
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         target = (event.option.id or "").removeprefix("bookmark:")
@@ -331,9 +335,15 @@ class ReadingScreen(Screen[None]):
 
     def action_section(self, step: int) -> None:
         here = self.view.cursor.block
-        target = [i for i in self.session.headings() if (i > here if step > 0 else i < here)]
+        headings = self.session.headings()
+        if not headings:
+            self.notify("this document has no sections", timeout=3)
+            return
+        target = [i for i in headings if (i > here if step > 0 else i < here)]
         if target:
             self.view.jump_to_block(target[0] if step > 0 else target[-1])
+        else:
+            self.notify("no next section" if step > 0 else "no previous section", timeout=2)
 
     def action_bookmark(self) -> None:
         marked = self.session.toggle_bookmark(self.view.cursor.block)

@@ -59,6 +59,8 @@ class BilingualView(ScrollView, can_focus=True):
         Binding("up,k", "line(-1)", "previous line", show=False),
         Binding("pagedown,space", "page(1)", "page down", show=False),
         Binding("pageup", "page(-1)", "page up", show=False),
+        Binding("home,g", "edge(-1)", "start of the document", show=False),
+        Binding("end,G", "edge(1)", "end of the document", show=False),
         Binding("enter", "select", "look up", show=False),
     ]
 
@@ -108,7 +110,10 @@ class BilingualView(ScrollView, can_focus=True):
 
     def options(self) -> Options:
         width = max(20, self.scrollable_content_region.width or self.size.width or 80)
-        stacked = self.stacked if self.stacked is not None else width < STACK_BELOW
+        # "Below 100 columns" means the terminal's columns, not the text's (the view
+        # has a cell of padding on each side).
+        screen_width = self.app.size.width if self.is_attached else width
+        stacked = self.stacked if self.stacked is not None else screen_width < STACK_BELOW
         return Options(width, self.pinyin, self.colours, self.english, stacked, self.tone_numbers)
 
     def _styles(self) -> Styles:
@@ -342,6 +347,31 @@ class BilingualView(ScrollView, can_focus=True):
         stops = self._stops(target)
         if stops:
             self.set_cursor(target, stops[0], scroll=False)
+
+    def action_edge(self, step: int) -> None:
+        """Home/End (g/G): the cursor and the view to the document's true start or end."""
+        index = 0 if step < 0 else len(self.blocks) - 1
+        while 0 <= index < len(self.blocks) and not self._stops(index):
+            index -= step
+        if not 0 <= index < len(self.blocks):
+            return
+        stops = self._stops(index)
+        self.set_cursor(index, stops[0] if step < 0 else stops[-1], scroll=False)
+        if step < 0:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        else:
+            # Heights below were estimates: lay out from the end until they are true.
+            self.scroll_to(y=self._offsets[-1], animate=False, immediate=True)
+            self._ensure_visible()
+            self.scroll_to(y=self._offsets[-1], animate=False, immediate=True)
+        self._ensure_visible()
+        self.refresh()
+
+    def jump_to(self, block: int, token: int) -> None:
+        """The reading position again: the paragraph, and the word in it."""
+        self.jump_to_block(block)
+        if token:
+            self.set_cursor(block, token)
 
     def action_select(self) -> None:
         block, placed = self.current()
