@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from reader import __version__
 from reader.cli_export import add_parsers as add_export_parsers
+from reader.cli_known import add_parsers as add_known_parsers
+from reader.cli_report import report_failures
 from reader.errors import ReaderError
 from reader.translate.base import TRANSLATORS
 
@@ -177,7 +179,24 @@ def _english_json(unit: Unit, english: English) -> dict[str, object]:
         "cached": english.cached,
         "terms": [{"zh": c.zh, "en": c.en, "ok": c.ok} for c in english.terms],
         **({"flag": english.flag} if english.flag else {}),
+        **({"reason": english.reason} if english.reason else {}),
     }
+
+
+def _is_path(argument: str) -> bool:
+    """Is this argument a file to translate, or text? A path that does not exist is an error."""
+    try:
+        exists = Path(argument).exists()
+    except (OSError, ValueError):  # far too long for a file name, or a NUL: it is text
+        return False
+    looks_like_path = not any("\u3400" <= ch <= "\u9fff" for ch in argument) and (
+        "/" in argument or Path(argument).suffix.lower() in (".txt", ".md")
+    )
+    if not exists and looks_like_path:
+        raise ReaderError(f"{argument}: no such file")
+    if not argument.strip():
+        raise ReaderError("nothing to translate: give a file, text, or - for standard input")
+    return exists
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
@@ -187,7 +206,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from reader.export.document import fixed_english
 
     source = args.source
-    is_file = source not in (None, "-") and Path(source).exists()
+    is_file = source not in (None, "-") and _is_path(source)
     if is_file:
         doc = load_document(source)
     else:
@@ -206,7 +225,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
             "sentences": [_english_json(unit, english) for unit, english in units],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
-        return 0
+        return report_failures(pipeline.failures, pipeline.translated)
     if info.name == "gloss":
         print("# word-by-word gloss, not a translation (no model installed)")
     else:
@@ -217,7 +236,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         missing = [c.zh for c in english.terms if not c.ok]
         note = f"  [term missing: {', '.join(missing)}]" if missing else ""
         print(f"{unit.text.strip()}\n    {english.text}{mark}{note}", flush=True)
-    return 0
+    return report_failures(pipeline.failures, pipeline.translated)
 
 
 #: English no model made, marked in ``reader translate``'s plain output.
@@ -455,6 +474,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_models)
 
     add_export_parsers(commands)
+    add_known_parsers(commands)
 
     p = commands.add_parser(
         "tm",

@@ -42,8 +42,9 @@ def _context(document: str | None = None) -> Context:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from reader.cli_report import report_failures
     from reader.document import load_document
-    from reader.export.document import export_document
+    from reader.export.document import ExportReport, export_document
 
     doc = load_document(args.file)
     out = Path(args.out) if args.out else default_out_path(args.file, args.format)
@@ -59,9 +60,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         force=args.force,
         layout=args.layout,
         progress=_progress(),
+        report=(report := ExportReport()),
     )
     print(f"wrote {written}")
-    return 0
+    return report_failures(report.failures, report.translated)
 
 
 def cmd_vocab(args: argparse.Namespace) -> int:
@@ -112,8 +114,17 @@ def _add_word(args: argparse.Namespace) -> VocabEntry:
 def _export_entries(args: argparse.Namespace) -> list[VocabEntry]:
     from reader.store import vocab
 
-    if args.hsk_above is not None and not args.from_document:
-        raise ReaderError("--hsk-above needs --from-document FILE")
+    for option, given in (
+        ("--hsk-above", args.hsk_above is not None),
+        ("--unknown", args.unknown),
+        ("--section", args.section is not None),
+    ):
+        if given and not args.from_document:
+            raise ReaderError(f"{option} needs --from-document FILE")
+    if args.unknown and args.hsk_above is not None:
+        raise ReaderError("choose --unknown or --hsk-above, not both")
+    if args.section is not None and not args.unknown:
+        raise ReaderError("--section needs --unknown")
     if not args.from_document:
         return vocab.load()
     from reader.document import load_document
@@ -121,6 +132,13 @@ def _export_entries(args: argparse.Namespace) -> list[VocabEntry]:
 
     doc = load_document(args.from_document)
     context = _context(args.from_document)
+    if args.unknown:
+        from reader.language.coverage import unknown_words
+
+        entries = unknown_words(doc, context.words, section=args.section, style=context.style)
+        if not entries:
+            raise ReaderError(f"{args.from_document}: no new words (every word is marked)")
+        return entries
     level = 0 if args.hsk_above is None else args.hsk_above
     return words_above(doc, level, context.annotator, style=context.style)
 
@@ -182,6 +200,17 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         metavar="N",
         type=int,
         help="with --from-document: words above HSK level N (0-7; words in no list count too)",
+    )
+    a.add_argument(
+        "--unknown",
+        action="store_true",
+        help="with --from-document: the words you have not marked (see 'reader known'), "
+        "most frequent first",
+    )
+    a.add_argument(
+        "--section",
+        metavar="ID_OR_NUMBER",
+        help="with --unknown: only this section and its subsections (s3, or 3)",
     )
     a.add_argument("--force", action="store_true", help="replace an existing file")
     p.set_defaults(handler=cmd_vocab)

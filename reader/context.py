@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,7 @@ from reader.settings import Settings, load_settings
 if TYPE_CHECKING:
     from reader.document.model import Document
     from reader.language.annotate import Annotator
+    from reader.language.coverage import KnownWords
     from reader.language.dictionary import Dictionary
     from reader.language.glossary import Glossary
     from reader.language.segment import Segmenter
@@ -157,6 +159,17 @@ class Context:
 
         return TranslationMemory(self.english_database)
 
+    @cached_property
+    def words(self) -> KnownWords:
+        """Your word statuses (keyed by simplified form) and coverage of texts by them.
+
+        One per context, kept: it holds a connection and the traditional-to-simplified
+        lookups already made; it shares this context's annotator and dictionary.
+        """
+        from reader.language.coverage import KnownWords
+
+        return KnownWords(self.annotator)
+
     def edits(self, document_sha256: str) -> Edits:
         """Your edits of one document (its ids are only valid for that text)."""
         from reader.store.edits import Edits
@@ -215,4 +228,15 @@ class Context:
         from reader.translate.pipeline import Pipeline
 
         cache = self.cache if self._cached else None
-        return Pipeline(self.translator(choice, beam=beam), cache, self.term_matcher())
+        translator = self.translator(choice, beam=beam)
+        # A sentence the model fails on gets the gloss, labelled: never a stalled document.
+        fallback = None if translator.info.name == "gloss" else self._gloss_translator()
+        return Pipeline(translator, cache, self.term_matcher(), fallback=fallback)
+
+    def _gloss_translator(self) -> Translator:
+        with self._shared.lock:
+            if self._gloss is None:
+                from reader.translate.gloss import GlossTranslator
+
+                self._gloss = GlossTranslator(self.annotator)
+            return self._gloss

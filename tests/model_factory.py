@@ -10,6 +10,12 @@ folder with fixed timestamps: the same bytes every time. Three kinds:
   copies placeholders too, which lets tests see term protection work;
 - ``fixed``: always the same output pieces (e.g. a loop), whatever the input.
 
+Any kind takes ``max_pos`` (the rows of both position tables: 256 reproduces
+the small model of issue 10) and can be packaged in the other shapes real
+packages come in: a ``target_prefix`` token, extra files (a ``stanza/``
+folder, a ``bpe.model``) or replaced ones (a garbage tokenizer), through
+``files``.
+
 The bench builds a Transformer-base-sized ``random`` model with the same code.
 """
 
@@ -21,6 +27,7 @@ import random
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -215,13 +222,22 @@ def build_package(
     from_code: str = "zh",
     to_code: str = "en",
     extra_vocab: int = 0,
+    extra_pieces: Sequence[str] = (),
+    target_prefix: str | None = None,
+    files: Mapping[str, bytes | None] | None = None,
     **spec_options: object,
 ) -> Path:
-    """Write ``out_file`` (.argosmodel) and return it."""
+    """Write ``out_file`` (.argosmodel) and return it.
+
+    ``extra_pieces`` join the model's vocabulary (a target-prefix token);
+    ``files`` maps paths inside the package folder to new contents, or to
+    None to leave a file out.
+    """
     sp_bytes = train_sentencepiece()
     processor = spm.SentencePieceProcessor(model_proto=sp_bytes)
     vocab = [processor.id_to_piece(i) for i in range(processor.get_piece_size())]
     vocab += [f"▁x{i}" for i in range(extra_vocab)]  # bench: a realistic output layer
+    vocab += list(extra_pieces)
     if kind == "fixed" and "fixed_output" in spec_options:
         pieces = spec_options["fixed_output"]
         assert isinstance(pieces, list | tuple)
@@ -247,8 +263,17 @@ def build_package(
             "code": f"translate-{from_code}_{to_code}",
             "links": [],
         }
+        if target_prefix is not None:
+            metadata["target_prefix"] = target_prefix
         (top / "metadata.json").write_text(json.dumps(metadata, indent=2), encoding="utf-8")
         (top / "README.md").write_text(f"Test model ({kind}); its English is nonsense.\n")
+        for name, data in (files or {}).items():
+            target = top / name
+            if data is None:
+                target.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(data)
         out_file.parent.mkdir(parents=True, exist_ok=True)
         with zipfile.ZipFile(out_file, "w", zipfile.ZIP_DEFLATED) as archive:
             for path in sorted(top.rglob("*")):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from reader.cli import main
 from reader.translate.packages import install, installed
 from tests.conftest import RESOLUTION
+from tests.model_factory import build_package
 from tests.test_cli import run
 from tests.test_packages import _write_index, index_server  # noqa: F401  (fixture)
 
@@ -142,3 +144,57 @@ def test_cache_commands(capsys: pytest.CaptureFixture[str]) -> None:
     assert "removed" in capsys.readouterr().out
     assert main(["cache", "stats", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["entries"] == 0
+
+
+@pytest.mark.parametrize("beam", ["-3", "0"])
+def test_an_impossible_beam_is_one_line(beam: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["translate", "--beam", beam, "你好。"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [f"reader: --beam must be 1 to 16, got {beam}"]
+    assert captured.out == ""
+
+
+def test_a_long_sentence_translates_with_a_256_position_model(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    install(build_package(tmp_path / "short.argosmodel", "copy", max_pos=256))
+    long = "共同富裕是社会主义的本质要求" * 40 + "。"  # 561 characters, about 460 pieces
+    monkeypatch.setattr("sys.stdin", io.StringIO(long))
+    assert main(["translate", "--json", "-"]) == 0
+    (sentence,) = json.loads(capsys.readouterr().out)["sentences"]
+    assert sentence["flag"] == "split"
+    assert sentence["en"].count("common prosperity") == 40
+
+
+def test_a_model_that_fails_still_finishes_with_a_warning(
+    model_files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.translate.packages import install
+
+    model = install(model_files["copy"])
+    (model.path / "model" / "model.bin").write_bytes(b"damaged after install" * 100)
+    status = main(["translate", "--json", "共同富裕很重要。我们学习。"])
+    captured = capsys.readouterr()
+    # Nothing could be machine-translated: every sentence is the gloss, flagged, with why.
+    assert status == 1
+    sentences = json.loads(captured.out)["sentences"]
+    assert [s["flag"] for s in sentences] == ["failed", "failed"]
+    assert all(s["provenance"] == "gloss" and s["reason"] and s["en"] for s in sentences)
+    warning = captured.err.strip()
+    assert warning.startswith("reader: warning: 2 sentences") and "\n" not in warning
+    # The export still writes its file, the gloss flagged, with the same warning.
+    source = tmp_path / "doc.txt"
+    source.write_text("共同富裕很重要。\n", encoding="utf-8")
+    out = tmp_path / "doc.json"
+    assert main(["export", str(source), "--format", "json", "--out", str(out)]) == 1
+    assert out.exists() and "could not be machine-translated" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argument", "message"), [("missing.txt", "no such file"), ("", "nothing to translate")]
+)
+def test_a_missing_file_or_nothing_is_one_line(argument: str, message: str) -> None:
+    result = run("translate", argument)
+    assert result.returncode == 2 and message in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert main(["translate", "--json", "长" * 300]) == 0  # long text is text, not a file name

@@ -197,7 +197,10 @@ def test_tmx_from_a_cat_tool_imports_and_exports(tmp_path: Path) -> None:
     assert export_memory(memory, out) == 2
     tus = ET.parse(out).getroot().findall("body/tu")
     assert sorted(
-        tuv.findtext("seg") for tu in tus for tuv in tu.findall("tuv") if tuv.get(_XML_LANG) == "en"
+        tuv.findtext("seg") or ""
+        for tu in tus
+        for tuv in tu.findall("tuv")
+        if tuv.get(_XML_LANG) == "en"
     ) == [
         "We study.",
         "common prosperity",

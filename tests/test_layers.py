@@ -21,7 +21,14 @@ LAYERS: list[tuple[str, ...]] = [
     ("reader.english",),
     ("reader.export", "reader.reading"),
     ("reader.tui",),
-    ("reader.cli", "reader.cli_export", "reader.cli_align", "reader.__main__"),
+    (
+        "reader.cli",
+        "reader.cli_export",
+        "reader.cli_align",
+        "reader.cli_known",
+        "reader.cli_report",
+        "reader.__main__",
+    ),
 ]
 
 

@@ -15,6 +15,7 @@ from reader.errors import ReaderError
 from reader.store.paths import cache_dir
 from reader.translate import packages
 from reader.translate.packages import PackageError, check_package, install, installed, remove
+from tests.model_factory import build_package
 
 
 def _rewrite(source: Path, target: Path, change) -> Path:  # type: ignore[no-untyped-def]
@@ -141,11 +142,55 @@ def _cases(source: Path, tmp: Path) -> dict[str, tuple[Path, str]]:
         ),
         "link": (_rewrite(source, tmp / "link.argosmodel", link), "contains a link"),
         "corrupt": (corrupt, "corrupt member"),
+        "garbage tokenizer": (
+            _replace(source, tmp / "garbage-sp.argosmodel", "sentencepiece.model", b"\x00junk"),
+            "sentencepiece.model is not a SentencePiece model",
+        ),
+        "garbage model": (
+            _replace(source, tmp / "garbage-bin.argosmodel", "model/model.bin", b"\x07" * 64),
+            "model/model.bin is not a CTranslate2 model (binary version",
+        ),
+        "truncated model": (
+            _rewrite(
+                source,
+                tmp / "short-bin.argosmodel",
+                lambda n, d: (n, d[: len(d) // 2] if n.endswith("model.bin") else d),
+            ),
+            "model/model.bin is not a CTranslate2 model (truncated)",
+        ),
+        "bad config": (
+            _replace(source, tmp / "config.argosmodel", "model/config.json", b"{nope"),
+            "unreadable model/config.json",
+        ),
+        "no vocabulary": (
+            _replace(source, tmp / "novocab.argosmodel", "model/shared_vocabulary.json", None),
+            "no vocabulary in model/",
+        ),
+        "bpe": (
+            _rewrite(
+                source,
+                tmp / "bpe.argosmodel",
+                lambda n, d: (n.replace("sentencepiece.model", "bpe.model"), d),
+            ),
+            "BPE (bpe.model), which reader does not support",
+        ),
     }
 
 
+def _replace(source: Path, target: Path, member: str, data: bytes | None) -> Path:
+    """The package with one file (inside its folder) replaced, or left out (None)."""
+
+    def change(name: str, old: bytes) -> tuple[str, bytes] | None:
+        if name.split("/", 1)[1] != member:
+            return name, old
+        return None if data is None else (name, data)
+
+    return _rewrite(source, target, change)
+
+
 CASES = ["not a zip", "empty", "two tops", "no top", "no metadata", "no model", "wrong pair",
-         "dot dot", "absolute", "link", "corrupt"]  # fmt: skip
+         "dot dot", "absolute", "link", "corrupt", "garbage tokenizer", "garbage model",
+         "truncated model", "bad config", "no vocabulary", "bpe"]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -161,6 +206,28 @@ def test_bad_packages_are_refused_before_anything_is_written(
     assert installed() == []
     assert _models_dir_is_clean()
     assert not (tmp_path.parent / "evil.txt").exists()
+
+
+def test_a_package_with_stanza_and_a_target_prefix_installs(tmp_path: Path) -> None:
+    # Locomotive's OPUS-MT conversions carry a stanza/ sentence splitter: reader ignores it.
+    path = build_package(
+        tmp_path / "stanza.argosmodel",
+        "random",
+        target_prefix="__en__",
+        files={"stanza/zh/tokenize/gsd.pt": b"not read", "stanza/resources.json": b"{}"},
+    )
+    model = install(path)
+    assert model.target_prefix == "__en__"
+    assert (model.path / "stanza").is_dir()
+
+
+def test_model_header_names_every_weight(model_files: dict[str, Path]) -> None:
+    model = install(model_files["random"])
+    with open(model.path / "model" / "model.bin", "rb") as stream:
+        shapes = packages.read_model_header(stream)
+    assert shapes["encoder/position_encodings/encodings"] == (1024, 32)
+    assert shapes["decoder/embeddings/weight"][1] == 32
+    assert packages.model_limits(model) == packages.ModelLimits(1024, 1024)
 
 
 def test_oversized_package(model_files: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:

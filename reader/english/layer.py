@@ -51,6 +51,8 @@ class English:
     terms: tuple[TermCheck, ...] = ()
     #: Machine translation answered from the cache (no model call).
     cached: bool = False
+    #: Why the model failed on this sentence (it shows the gloss, flagged ``failed``).
+    reason: str | None = None
 
     @classmethod
     def of(cls, translation: Translation) -> English:
@@ -65,6 +67,7 @@ class English:
             info.label(),
             translation.terms,
             translation.cached,
+            translation.reason,
         )
 
 

@@ -21,7 +21,7 @@ from reader.english.layer import English, FixedEnglish, Provenance, resolve
 from reader.language.annotate import Annotator, Token
 from reader.language.style import TONE_MARKS, PinyinStyle
 from reader.translate.base import TranslatorInfo
-from reader.translate.pipeline import Pipeline
+from reader.translate.pipeline import Failure, Pipeline
 from reader.translate.terms import TermCheck
 
 #: Sentences translated per pipeline run: enough for full batches, small
@@ -119,6 +119,10 @@ class AlignedDocument:
     outline: tuple[tuple[str, int, str, str | None], ...] = field(default_factory=tuple)
     #: How many units have English no model made, by provenance (edited, human, tm).
     fixed: dict[str, int] = field(default_factory=dict)
+    #: Filled while the sections stream: sentences the model failed on (they have the
+    #: gloss, flagged ``failed``), and how many the model (or its cache) translated.
+    failures: list[Failure] = field(default_factory=list)
+    translated: int = 0
 
     @property
     def is_gloss(self) -> bool:
@@ -222,6 +226,8 @@ def align(
         for chunk in _chunks(placed, chunk_sentences):
             units = section_units(p.section for p in chunk)
             found = {unit.id: english for unit, english in resolve(units, known, pipeline, cancel)}
+            aligned.failures.extend(pipeline.failures)
+            aligned.translated += pipeline.translated
             if cancel is not None and cancel.is_set():
                 return
             for section, top, parent in ((p.section, p.top, p.parent) for p in chunk):
@@ -242,7 +248,7 @@ def align(
                 if progress is not None:
                     progress(done, total)
 
-    return AlignedDocument(
+    aligned = AlignedDocument(
         title=title,
         translator=pipeline.translator.info,
         path=doc.path,
@@ -254,3 +260,6 @@ def align(
         outline=tuple((p.section.id, p.section.level, p.section.title, p.parent) for p in placed),
         fixed=dict(Counter(e.provenance for e in known.values())),
     )
+    aligned.failures.extend(pipeline.failures)  # the title's
+    aligned.translated += pipeline.translated
+    return aligned

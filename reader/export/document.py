@@ -11,6 +11,7 @@ and written as they come, to a temporary file renamed into place at the end
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.context import Context
@@ -20,6 +21,16 @@ from reader.errors import ReaderError
 from reader.export.aligned import Progress, align
 from reader.export.formats import LAYOUTS, ExportOptions, Layout, choose
 from reader.store.output import check_target, output_path
+from reader.translate.pipeline import Failure
+
+
+@dataclass
+class ExportReport:
+    """What an export did that its caller should say: sentences the model failed on."""
+
+    failures: list[Failure] = field(default_factory=list)
+    #: Sentences the model (or its cache) translated.
+    translated: int = 0
 
 
 def fixed_english(
@@ -42,13 +53,15 @@ def export_document(
     layout: str = "interleaved",
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
+    report: ExportReport | None = None,
 ) -> Path:
     """Translate ``doc`` and write it as ``fmt`` to ``out_path``; returns the path written.
 
     ``translator``: ``argos``, ``gloss`` or None (the model if one is installed,
     else the gloss). ``pinyin`` adds pinyin to Markdown and EPUB and shows it at
     first in HTML (JSON, TSV and CSV always have it). ``layout`` (Markdown only):
-    one of :data:`~reader.export.formats.LAYOUTS`.
+    one of :data:`~reader.export.formats.LAYOUTS`. ``report``, if given, is filled
+    with the sentences the model failed on (they are written with the gloss, flagged).
     """
     spec = choose(fmt)
     if layout not in LAYOUTS:
@@ -70,4 +83,7 @@ def export_document(
         spec.write(aligned, temp, options)
         if cancel is not None and cancel.is_set():
             raise ReaderError("export cancelled; nothing written")
+        if report is not None:
+            report.failures.extend(aligned.failures)
+            report.translated += aligned.translated
     return target

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from reader.english.layer import English
-from reader.translate.base import Translation
+from reader.translate.base import FAILED, Translation
 from reader.translate.pipeline import Pipeline
 
 
@@ -30,7 +30,10 @@ class EnglishLayer:
         if fixed is not None:
             return fixed
         translation = self.translations.get(sentence_id)
-        if translation is not None and translation.translator.name != "gloss":
+        if translation is not None and (
+            translation.translator.name != "gloss" or translation.flag == FAILED
+        ):
+            # A sentence the model failed on: its gloss, flagged, not "still coming".
             return English.of(translation)
         return self.gloss(text, language_ready=language_ready)
 

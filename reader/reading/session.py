@@ -270,7 +270,7 @@ class ReadingSession:
         needle = query.lower()
         compact = "".join(needle.split())
         by_pinyin = compact.isascii() and compact.isalpha()
-        found = []
+        found: list[Match] = []
         for index, block in enumerate(self.blocks):
             for number, (sid, text) in enumerate(block.sentences):
                 offsets = _occurrences(text, query)

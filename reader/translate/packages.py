@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import stat
+import struct
 import tempfile
 import urllib.error
 import urllib.request
@@ -27,7 +28,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import IO, Any
 
 from reader.errors import ReaderError
 from reader.store.paths import cache_dir, data_dir
@@ -38,10 +39,34 @@ MAX_PACKAGE_BYTES = 2_000_000_000
 MAX_FILES = 10_000
 DOWNLOAD_TIMEOUT_S = 15
 _INDEX_ENV = "READER_MODEL_INDEX"
+#: The newest model.bin layout this reader can parse (CTranslate2 4.x writes 6).
+MODEL_BINARY_VERSION = 6
+#: The tokenizer reader decodes with; argos packages name it so.
+TOKENIZER_FILE = "sentencepiece.model"
+#: Position tables CTranslate2 reads for learned or converted absolute positions
+#: (Marian/OPUS-MT conversions carry a 2,048-row sinusoidal table). A model
+#: without one computes sinusoidal positions on the fly and has no limit.
+_POSITION_TABLES = {
+    "source": "encoder/position_encodings/encodings",
+    "target": "decoder/position_encodings/encodings",
+}
 
 
 class PackageError(ReaderError):
     """A package file that cannot be installed."""
+
+
+@dataclass(frozen=True, slots=True)
+class ModelLimits:
+    """The longest source and target sequences the model's position tables cover.
+
+    CTranslate2 fails a whole batch ("No position encodings are defined for
+    positions >= 256") when one sequence is longer, so the pipeline splits
+    sentences to fit. None: no table, no limit.
+    """
+
+    source_positions: int | None = None
+    target_positions: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,13 +127,20 @@ def _bad(path: Path, why: str) -> PackageError:
 
 
 def check_package(path: Path, *, from_code: str = "zh", to_code: str = "en") -> dict[str, Any]:
-    """Check a ``.argosmodel`` zip completely, before anything is written; return its metadata."""
+    """Check a ``.argosmodel`` zip completely, before anything is written; return its metadata.
+
+    Beyond the archive's shape, the tokenizer is loaded and the model's config
+    and every weight header are read: a package that would install and then
+    fail on every sentence is refused here, in one line.
+    """
     with _open_archive(path) as archive:
         infos = _member_list(path, archive)
         top = _scan_members(path, infos)
         _check_required_files(path, top, {info.filename for info in infos})
         metadata = _read_metadata(path, archive, top)
         _test_members(path, archive)
+        _check_tokenizer(path, archive, top)
+        _check_model(path, archive, top)
     checked = _check_metadata(path, metadata, from_code, to_code)
     checked["_top"] = top
     return checked
@@ -187,8 +219,14 @@ def _check_required_files(path: Path, top: str, names: set[str]) -> None:
         raise _bad(path, "no model/ folder")
     if f"{top}/model/model.bin" not in names:
         raise _bad(path, "no model/model.bin")
-    if f"{top}/sentencepiece.model" not in names and f"{top}/bpe.model" not in names:
-        raise _bad(path, "no sentencepiece.model or bpe.model")
+    if f"{top}/{TOKENIZER_FILE}" not in names:
+        if f"{top}/bpe.model" in names:
+            raise _bad(
+                path,
+                "it tokenizes with BPE (bpe.model), which reader does not support: "
+                "use a SentencePiece package",
+            )
+        raise _bad(path, f"no {TOKENIZER_FILE}")
 
 
 def _read_metadata(path: Path, archive: zipfile.ZipFile, top: str) -> Any:
@@ -209,6 +247,45 @@ def _test_members(path: Path, archive: zipfile.ZipFile) -> None:
         raise _bad(path, f"corrupt member {bad_member}")
 
 
+def _check_tokenizer(path: Path, archive: zipfile.ZipFile, top: str) -> None:
+    """Load the SentencePiece model: a damaged one would fail every sentence later."""
+    import sentencepiece
+
+    try:
+        processor = sentencepiece.SentencePieceProcessor(
+            model_proto=archive.read(f"{top}/{TOKENIZER_FILE}")
+        )
+        pieces = processor.get_piece_size()
+    except (RuntimeError, OSError, ValueError, TypeError):
+        raise _bad(path, f"{TOKENIZER_FILE} is not a SentencePiece model") from None
+    if pieces < 2:
+        raise _bad(path, f"{TOKENIZER_FILE} has no vocabulary")
+
+
+def _check_model(path: Path, archive: zipfile.ZipFile, top: str) -> None:
+    """Read the model's config, vocabulary list and every weight's header, as CTranslate2 will."""
+    names = set(archive.namelist())
+    model = f"{top}/model"
+    if f"{model}/config.json" in names:
+        try:
+            config = json.loads(archive.read(f"{model}/config.json"))
+        except ValueError as exc:
+            raise _bad(path, f"unreadable model/config.json: {exc}") from None
+        if not isinstance(config, dict):
+            raise _bad(path, "model/config.json is not an object")
+    vocabularies = {PurePosixPath(n).stem for n in names if PurePosixPath(n).parent.name == "model"}
+    if not (
+        "shared_vocabulary" in vocabularies
+        or {"source_vocabulary", "target_vocabulary"} <= vocabularies
+    ):
+        raise _bad(path, "no vocabulary in model/")
+    try:
+        with archive.open(f"{model}/model.bin") as stream:
+            read_model_header(stream)
+    except ValueError as exc:
+        raise _bad(path, f"model/model.bin is not a CTranslate2 model ({exc})") from None
+
+
 def _check_metadata(path: Path, metadata: Any, from_code: str, to_code: str) -> dict[str, Any]:
     """Installing a package for another language pair would leave reader without a model."""
     if not isinstance(metadata, dict):
@@ -222,6 +299,102 @@ def _check_metadata(path: Path, metadata: Any, from_code: str, to_code: str) -> 
             f"not {from_code}→{to_code}",
         )
     return metadata
+
+
+# -- the model's own file ----------------------------------------------------------
+
+
+class _BinaryReader:
+    """Exact reads from model.bin: a short read means a truncated or foreign file."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self._stream = stream
+
+    def take(self, size: int) -> bytes:
+        data = self._stream.read(size)
+        if len(data) != size:
+            raise ValueError("truncated")
+        return data
+
+    def number(self, fmt: str) -> int:
+        value: int = struct.unpack(fmt, self.take(struct.calcsize(fmt)))[0]
+        return value
+
+    def string(self) -> str:
+        size = self.number("<H")
+        raw = self.take(size)
+        if not raw.endswith(b"\0"):
+            raise ValueError("malformed name")
+        try:
+            return raw[:-1].decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValueError("malformed name") from None
+
+    def skip(self, size: int) -> None:
+        start = self._stream.tell()
+        self._stream.seek(size, os.SEEK_CUR)
+        if self._stream.tell() != start + size:
+            raise ValueError("truncated")
+
+
+def read_model_header(stream: IO[bytes]) -> dict[str, tuple[int, ...]]:
+    """Every weight's name and shape in a CTranslate2 ``model.bin``; the data is skipped.
+
+    The layout is CTranslate2's (``ModelSpec._serialize`` and ``models::Model::load``):
+    version, spec name and revision (version >= 2), then per variable its name,
+    rank, dimensions, type and byte count, then aliases (version >= 3): a weight
+    shared by two layers (identical position tables, tied embeddings) is stored
+    once and named again. ``ValueError`` for anything else.
+    """
+    reader = _BinaryReader(stream)
+    version = reader.number("<I")
+    if not 1 <= version <= MODEL_BINARY_VERSION:
+        raise ValueError(f"binary version {version}, reader reads 1 to {MODEL_BINARY_VERSION}")
+    if version >= 2:
+        reader.string()  # the spec name
+        reader.number("<I")  # its revision
+    shapes: dict[str, tuple[int, ...]] = {}
+    for _ in range(reader.number("<I")):
+        name, shape = _read_variable(reader, version)
+        shapes[name] = shape
+    if not shapes:
+        raise ValueError("no weights")
+    if version >= 3:
+        for _ in range(reader.number("<I")):
+            alias, name = reader.string(), reader.string()
+            if name not in shapes:
+                raise ValueError(f"alias {alias!r} of a missing weight")
+            shapes[alias] = shapes[name]
+    return shapes
+
+
+def _read_variable(reader: _BinaryReader, version: int) -> tuple[str, tuple[int, ...]]:
+    name = reader.string()
+    rank = reader.number("<B")
+    if rank > 8:
+        raise ValueError(f"variable {name!r} has rank {rank}")
+    shape = tuple(reader.number("<I") for _ in range(rank))
+    if version >= 4:
+        reader.number("<B")  # data type
+        size = reader.number("<I")
+    else:
+        size = reader.number("<B") * reader.number("<I")  # item size, item count
+    reader.skip(size)
+    return name, shape
+
+
+def model_limits(model: InstalledModel) -> ModelLimits:
+    """The installed model's position-table sizes (an unreadable file: no known limit)."""
+    try:
+        with open(model.path / "model" / "model.bin", "rb") as stream:
+            shapes = read_model_header(stream)
+    except (OSError, ValueError):
+        return ModelLimits()
+    rows = {
+        side: shapes[name][0] if shapes.get(name) else None
+        for side, name in _POSITION_TABLES.items()
+    }
+    return ModelLimits(rows["source"], rows["target"])
 
 
 # -- installing, listing, removing ----------------------------------------------------

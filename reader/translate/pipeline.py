@@ -6,6 +6,17 @@ sentences arrive at once, the rest after their batch is decoded. Setting the
 ``cancel`` event stops before the next batch. Glossary terms are protected
 through machine translation and every translation reports whether each term's
 English made it.
+
+Nothing one sentence does may stop the rest of the document:
+
+- a sentence longer than the model takes well (:class:`~reader.translate.base.LengthLimited`)
+  is sent in clause-sized parts (:mod:`reader.translate.split`, never cutting a
+  glossary term) whose English is joined; it is flagged ``split`` and cached
+  under the whole sentence;
+- a batch that fails is retried sentence by sentence, and a sentence that still
+  fails gets the fallback's English (the gloss), flagged ``failed`` with the
+  error as its ``reason``, is counted in :attr:`Pipeline.failures` and is not
+  cached, so the next run tries it again.
 """
 
 from __future__ import annotations
@@ -13,17 +24,50 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from reader.errors import ReaderError
 from reader.hanzi import hanzi_count
 from reader.translate import terms as termlib
-from reader.translate.base import Output, Translation, Translator
+from reader.translate.base import (
+    FAILED,
+    FLAG_PRIORITY,
+    SPLIT,
+    LengthLimited,
+    Output,
+    Translation,
+    Translator,
+    TranslatorUnavailable,
+)
 from reader.translate.cache import TranslationCache, cache_key
+from reader.translate.split import split_to_fit
 from reader.translate.terms import TermMatcher, TermUse
 
 #: Uncached sentences sent to the translator at once: enough for CTranslate2 to
 #: batch well, few enough that the first results show quickly.
 BATCH_SIZE = 32
+
+
+#: A part ending in a clause mark keeps that mark in its English, not the
+#: full stop a model puts at the end of whatever it is given.
+_CLAUSE_ENDS = {"，": ",", ",": ",", "、": ",", "；": ";", ";": ";", "：": ":", ":": ":"}
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A sentence the translator could not translate (it got the fallback's English)."""
+
+    id: str
+    zh: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """What one model input is: a whole sentence, or a clause-sized part of one."""
+
+    text: str
+    uses: list[TermUse]  # offsets within ``text``
 
 
 @dataclass
@@ -48,11 +92,21 @@ class Pipeline:
         matcher: TermMatcher | None = None,
         *,
         batch_size: int = BATCH_SIZE,
+        fallback: Translator | None = None,
     ) -> None:
+        """``fallback`` (the gloss) gives the English of a sentence the translator
+        fails on; without one such a sentence's English is empty (still flagged)."""
         self.translator = translator
         self.cache = cache
         self.matcher = matcher or TermMatcher(())
         self.batch_size = batch_size
+        self.fallback = fallback
+        #: The last :meth:`run`'s sentences that failed, in order (reset when a run starts).
+        self.failures: list[Failure] = []
+        #: The last run's sentences with English from the translator or the cache.
+        self.translated = 0
+        #: Set when the translator cannot work at all: the run stops asking it.
+        self._unavailable: str | None = None
 
     def is_current(self, translation: Translation) -> bool:
         """Would this sentence be translated the same way now? False after a glossary edit
@@ -69,6 +123,29 @@ class Pipeline:
         self, sentences: Iterable[tuple[str, str]], cancel: threading.Event | None = None
     ) -> Iterator[Translation]:
         """Translate ``(id, chinese)`` pairs; yields in the same order."""
+        self.failures = []
+        self.translated = 0
+        self._unavailable = None
+        items = self._items(sentences)
+        self._answer_known(items)
+        waiting: list[_Item] = []
+        pending: list[_Item] = []
+        for item in items:
+            waiting.append(item)
+            if item.result is None:
+                pending.append(item)
+            if len(pending) >= self.batch_size:
+                if not self._translate(pending, cancel):
+                    return
+                pending = []
+            if not pending:
+                yield from (i.result for i in waiting if i.result is not None)
+                waiting = []
+        if pending and not self._translate(pending, cancel):
+            return
+        yield from (i.result for i in waiting if i.result is not None)
+
+    def _items(self, sentences: Iterable[tuple[str, str]]) -> list[_Item]:
         info = self.translator.info
         translator_key = f"{info.name}:{info.model}:{info.version}"
         options = self.translator.options_key()
@@ -78,6 +155,11 @@ class Pipeline:
             uses = self.matcher.find(source)
             key = cache_key(translator_key, options, [(u.zh, u.en) for u in uses], source)
             items.append(_Item(sid, zh, source, uses, key))
+        return items
+
+    def _answer_known(self, items: Sequence[_Item]) -> None:
+        """Pass-through units and cached sentences need no model."""
+        info = self.translator.info
         cached = self.cache.get_many(i.key for i in items) if self.cache else {}
         for item in items:
             if not hanzi_count(item.source):
@@ -87,57 +169,166 @@ class Pipeline:
                 en, flag = cached[item.key]
                 checks = tuple(termlib.check(en, item.uses))
                 item.result = Translation(item.id, item.zh, en, info, True, checks, flag)
+                self.translated += 1
 
-        waiting: list[_Item] = []
-        pending: list[_Item] = []
+    # -- translating a batch, failures isolated ---------------------------------------------
+
+    def _translate(self, items: Sequence[_Item], cancel: threading.Event | None) -> bool:
+        """Give every item a result; False if cancelled before all have one."""
+        if cancel is not None and cancel.is_set():
+            return False
+        done = True
+        try:
+            self._decode(items)
+        except ReaderError as exc:
+            done = self._isolate(items, exc, cancel)
+        self._store(items)
+        return done
+
+    def _isolate(
+        self, items: Sequence[_Item], error: ReaderError, cancel: threading.Event | None
+    ) -> bool:
+        """The batch failed: each sentence alone, so one bad sentence costs only itself.
+
+        A translator says it failed with :class:`ReaderError` (the engine turns
+        CTranslate2's and SentencePiece's errors into one); anything else is a
+        bug in reader and is not hidden.
+        """
+        if isinstance(error, TranslatorUnavailable):
+            self._unavailable = _reason(error)
+        if self._unavailable is not None or len(items) == 1:
+            for item in items:
+                self._fail(item, error)
+            return True
         for item in items:
-            waiting.append(item)
-            if item.result is None:
-                pending.append(item)
-            if len(pending) >= self.batch_size:
-                if cancel is not None and cancel.is_set():
-                    return
-                self._translate(pending)
-                pending = []
-            if not pending:
-                yield from (i.result for i in waiting if i.result is not None)
-                waiting = []
-        if pending:
             if cancel is not None and cancel.is_set():
-                return
-            self._translate(pending)
-        yield from (i.result for i in waiting if i.result is not None)
+                return False
+            try:
+                self._decode([item])
+            except ReaderError as exc:
+                if isinstance(exc, TranslatorUnavailable):
+                    self._unavailable = _reason(exc)
+                self._fail(item, exc)
+        return True
 
-    def _translate(self, items: Sequence[_Item]) -> None:
+    def _fail(self, item: _Item, error: ReaderError) -> None:
+        reason = _reason(error)
+        en, info = "", self.translator.info
+        if self.fallback is not None:
+            try:
+                (out,) = self.fallback.translate([item.source])
+                en, info = termlib.tidy(out.en), self.fallback.info
+            except ReaderError:  # no fallback English is still a labelled result
+                en = ""
+        checks = tuple(termlib.check(en, item.uses))
+        item.result = Translation(item.id, item.zh, en, info, False, checks, FAILED, reason)
+        self.failures.append(Failure(item.id, item.zh, reason))
+
+    def _store(self, items: Sequence[_Item]) -> None:
+        """Cache what the translator made; never a failure (the next run retries it)."""
+        rows = []
+        for item in items:
+            result = item.result
+            if result is None or result.flag == FAILED:
+                continue
+            self.translated += 1
+            rows.append((item.key, result.translator.label(), item.source, result.en, result.flag))
+        if self.cache is not None and rows:
+            self.cache.put_many(rows)
+
+    # -- decoding: parts, terms, joining ---------------------------------------------------
+
+    def _decode(self, items: Sequence[_Item]) -> None:
+        """Translate the items (raises if the translator does; then no result is set)."""
+        if self._unavailable is not None:
+            raise TranslatorUnavailable(self._unavailable)
+        parts = [self._parts(item) for item in items]
+        outputs = iter(self._english([p for item_parts in parts for p in item_parts]))
         info = self.translator.info
+        results = []
+        for item, item_parts in zip(items, parts, strict=True):
+            done = [next(outputs) for _ in item_parts]
+            en = _join(item_parts, done)
+            flag = _flag(done, split=len(item_parts) > 1)
+            checks = tuple(termlib.check(en, item.uses))
+            results.append(Translation(item.id, item.zh, en, info, False, checks, flag))
+        for item, result in zip(items, results, strict=True):
+            item.result = result
+
+    def _parts(self, item: _Item) -> list[_Part]:
+        """The sentence whole, or cut to the model's length at clause boundaries (never in a term)."""
+        translator = self.translator
+        if not isinstance(translator, LengthLimited):
+            return [_Part(item.source, item.uses)]
+        protect = translator.protects_terms
+
+        def part(start: int, end: int) -> _Part:
+            uses = [
+                replace(u, start=u.start - start, end=u.end - start)
+                for u in item.uses
+                if start <= u.start and u.end <= end
+            ]
+            return _Part(item.source[start:end], uses)
+
+        def size(start: int, end: int) -> int:
+            # What the model will see: with placeholders, when terms are protected.
+            piece = part(start, end)
+            text = termlib.protect(piece.text, piece.uses) if protect else piece.text
+            return translator.count_pieces(text)
+
+        keep = [(u.start, u.end) for u in item.uses]
+        spans = split_to_fit(item.source, size, translator.max_source_pieces(), keep)
+        return [part(start, end) for start, end in spans]
+
+    def _english(self, parts: Sequence[_Part]) -> list[Output]:
+        """One translator call for every part, terms protected; a second for lost terms."""
         protect = self.translator.protects_terms
-        inputs = [termlib.protect(i.source, i.uses) if protect else i.source for i in items]
+        inputs = [termlib.protect(p.text, p.uses) if protect else p.text for p in parts]
         outputs = self.translator.translate(inputs)
         english: list[str | None] = []
-        for item, out in zip(items, outputs, strict=True):
-            if protect and item.uses:
-                english.append(termlib.restore(out.en, item.uses))
+        for part, out in zip(parts, outputs, strict=True):
+            if protect and part.uses:
+                english.append(termlib.restore(out.en, part.uses))
             else:
                 english.append(termlib.tidy(out.en))
-        # Sentences whose placeholders did not survive: translate around the terms.
+        # Parts whose placeholders did not survive: translate around the terms.
         redo = [n for n, en in enumerate(english) if en is None]
         if redo:
-            parts = {n: termlib.spans(items[n].source, items[n].uses) for n in redo}
-            plain = [(n, k, p) for n in redo for k, p in enumerate(parts[n]) if isinstance(p, str)]
+            spans = {n: termlib.spans(parts[n].text, parts[n].uses) for n in redo}
+            plain = [(n, k, p) for n in redo for k, p in enumerate(spans[n]) if isinstance(p, str)]
             span_out = self.translator.translate([p for _, _, p in plain])
             done: dict[int, dict[int, str]] = {n: {} for n in redo}
             for (n, k, _), out in zip(plain, span_out, strict=True):
                 done[n][k] = out.en
             for n in redo:
-                english[n] = termlib.splice(parts[n], done[n])
-        rows = []
-        for item, en, out in zip(items, english, outputs, strict=True):
-            assert en is not None
-            checks = tuple(termlib.check(en, item.uses))
-            item.result = Translation(item.id, item.zh, en, info, False, checks, out.flag)
-            rows.append((item.key, info.label(), item.source, en, out.flag))
-        if self.cache is not None:
-            self.cache.put_many(rows)
+                english[n] = termlib.splice(spans[n], done[n])
+        return [Output(en or "", out.flag) for en, out in zip(english, outputs, strict=True)]
 
 
-__all__ = ["BATCH_SIZE", "Output", "Pipeline", "model_input"]
+def _join(parts: Sequence[_Part], outputs: Sequence[Output]) -> str:
+    """The parts' English as one sentence; a clause's comma or semicolon kept."""
+    if len(parts) == 1:
+        return outputs[0].en
+    pieces = []
+    for n, (part, out) in enumerate(zip(parts, outputs, strict=True)):
+        en = out.en.strip()
+        mark = _CLAUSE_ENDS.get(part.text.rstrip()[-1:])
+        if n < len(parts) - 1 and mark and en.endswith(".") and not en.endswith(".."):
+            en = en[:-1] + mark
+        pieces.append(en)
+    return termlib.tidy(" ".join(p for p in pieces if p))
+
+
+def _flag(outputs: Sequence[Output], *, split: bool) -> str | None:
+    """The sentence's one flag: the most important of its parts' flags and ``split``."""
+    flags = {o.flag for o in outputs if o.flag} | ({SPLIT} if split else set())
+    return next((f for f in FLAG_PRIORITY if f in flags), next(iter(sorted(flags)), None))
+
+
+def _reason(error: BaseException) -> str:
+    """The error's first line: enough to say why, short enough for a status line."""
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
+
+
+__all__ = ["BATCH_SIZE", "Failure", "Output", "Pipeline", "model_input"]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from reader.errors import ReaderError
 from reader.language.annotate import Annotator
 from reader.language.glossary import Glossary
-from reader.settings import Settings
+from reader.settings import Settings, beam_problem
 from reader.translate.base import TRANSLATORS, Translator
 from reader.translate.engine import ArgosTranslator, DecodeOptions
 from reader.translate.gloss import GlossTranslator
@@ -24,9 +24,21 @@ NO_MODEL = (
 )
 
 
+def check_beam(beam: int | None) -> None:
+    """``--beam``: a one-line error naming the option (CTranslate2 would raise a TypeError
+    for a negative beam, and silently accept 0)."""
+    if beam is None:
+        return
+    problem = beam_problem(beam)
+    if problem:
+        raise ReaderError(f"--beam {problem}")
+
+
 def decode_options(settings: Settings, beam: int | None = None) -> DecodeOptions:
+    """The settings' decoding options; ``beam`` (``--beam``), if given, overrides theirs."""
+    check_beam(beam)
     return DecodeOptions(
-        beam_size=beam or settings.beam_size,
+        beam_size=beam if beam is not None else settings.beam_size,
         compute_type=settings.compute_type,
         inter_threads=settings.inter_threads,
         intra_threads=settings.intra_threads,
@@ -36,7 +48,12 @@ def decode_options(settings: Settings, beam: int | None = None) -> DecodeOptions
 def make_translator(
     choice: str | None, annotator: Annotator, settings: Settings, *, beam: int | None = None
 ) -> Translator:
-    """One of :data:`TRANSLATORS`, or None: the installed model if there is one, else the gloss."""
+    """One of :data:`TRANSLATORS`, or None: the installed model if there is one, else the gloss.
+
+    ``beam`` is checked whichever translator comes out: a wrong option is an
+    error even when no model is there to use it.
+    """
+    check_beam(beam)
     if choice is not None and choice not in TRANSLATORS:
         raise ReaderError(f"unknown translator {choice!r}: choose {' or '.join(TRANSLATORS)}")
     if choice == "gloss":

@@ -324,6 +324,10 @@ def _wrap_english(
     return lines
 
 
+#: Put before a gloss in the English column.
+GLOSS_MARK = "≈ "
+
+
 def _pad(segments: list[Segment], width: int) -> list[Segment]:
     used = sum(cell_width(s.text) for s in segments)
     if used < width:
@@ -356,14 +360,21 @@ def layout_block(
     en_lines: list[list[Segment]] = []
     if options.english:
         parts: list[tuple[str, Style]] = []
+        after_gloss = False
         for sid, text in block.sentences:
             english = english_for(sid, text)
+            # A gloss is drawn dim and marked ≈ in the column itself: never taken for
+            # a translation, even by someone who does not read the status line.
+            gloss = english.provenance == "gloss"
             style = (
                 styles.pending
-                if english.pending
+                if english.pending or gloss
                 else (styles.heading if block.kind != "paragraph" else styles.english)
             )
             shown = f"{english.text} [{english.flag}]" if english.flag else english.text
+            if gloss and english.text and not after_gloss:
+                shown = GLOSS_MARK + shown  # once per run of glossed sentences
+            after_gloss = gloss
             parts.append((shown, style))
         current = highlight[0] if highlight is not None else None
         en_lines = _wrap_english(parts, right_width, styles.sentence, current)

@@ -54,6 +54,7 @@ async def test_first_screen_shows_pinyin_and_the_gloss() -> None:
         assert "习近平" in text and "共同富裕" in text
         assert "gòng tóng fù yù" in text  # pinyin above the words
         assert "common prosperity" in text  # the English column (a gloss here)
+        assert "≈ " in text  # marked as a gloss in the column itself, not only below
         status = str(screen.query_one("#status", Static).render())
         assert "gloss" in status and "reader models install zh en" in status
 
@@ -128,6 +129,11 @@ async def test_narrow_terminal_stacks() -> None:
         lines = view_text(screen).splitlines()
         assert any("common prosperity" in line for line in lines)
         assert all(len(line) <= 80 for line in lines)
+        # The key bar keeps the keys that matter on screen at 80 columns.
+        from textual.widgets._footer import FooterKey
+
+        visible = {k.key_display for k in screen.query(FooterKey) if k.region.right <= 80}
+        assert {"?", "q", "/", "o", "i"} <= visible
 
 
 async def test_sections_toc_search_help() -> None:

@@ -68,23 +68,33 @@ class ExportFinished(Message):
 
 
 class ReadingScreen(Screen[None]):
+    #: In the order the key bar shows them: what a reader needs first stays visible
+    #: at 80 columns (every key, with its full description, is in the ? screen).
     BINDINGS = [
-        Binding("p", "toggle_pinyin", "pinyin"),
-        Binding("c", "cycle_colours", "tone colours"),
-        Binding("t", "toggle_english", "English"),
-        Binding("v", "toggle_layout", "layout"),
-        Binding("o", "toggle_toc", "contents"),
-        Binding("right_square_bracket", "section(1)", "next section", key_display="]"),
-        Binding("left_square_bracket", "section(-1)", "previous section", key_display="["),
+        Binding("question_mark", "help", "keys", key_display="?", tooltip="every key"),
+        Binding("q", "quit_reader", "quit"),
         Binding("slash", "search", "search", key_display="/"),
+        Binding("o", "toggle_toc", "contents", tooltip="table of contents and bookmarks"),
+        Binding("i", "edit_english", "edit", tooltip="edit the sentence's English"),
+        Binding("p", "toggle_pinyin", "pinyin"),
+        Binding("t", "toggle_english", "English"),
+        Binding("b", "bookmark", "mark", tooltip="bookmark"),
+        Binding("e", "export", "export"),
+        Binding("v", "toggle_layout", "layout"),
+        Binding("c", "cycle_colours", "tones", tooltip="tone colours"),
+        Binding(
+            "right_square_bracket", "section(1)", "next", key_display="]", tooltip="next section"
+        ),
+        Binding(
+            "left_square_bracket",
+            "section(-1)",
+            "prev",
+            key_display="[",
+            tooltip="previous section",
+        ),
         Binding("n", "next_match(1)", "next match", show=False),
         Binding("N", "next_match(-1)", "previous match", show=False),
-        Binding("i", "edit_english", "edit"),
-        Binding("a", "alternatives", "other English", show=False),
-        Binding("b", "bookmark", "bookmark"),
-        Binding("e", "export", "export"),
-        Binding("question_mark", "help", "keys", key_display="?"),
-        Binding("q", "quit_reader", "quit"),
+        Binding("a", "alternatives", "other English for the sentence", show=False),
         Binding("escape", "close_panels", "close", show=False),
     ]
 
@@ -106,7 +116,7 @@ class ReadingScreen(Screen[None]):
             )
         yield Input(placeholder="search Chinese, pinyin or English", id="search")
         yield Static("", id="status")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     @property
     def view(self) -> BilingualView:
@@ -203,7 +213,7 @@ class ReadingScreen(Screen[None]):
         if not session.language_ready.is_set():
             text = "loading dictionary and segmentation…"
         elif not session.has_model:
-            text = "English: gloss, word by word · no model: reader models install zh en"
+            text = "English: ≈ gloss, word by word · no model: reader models install zh en"
         elif info.name == "gloss":
             text = "English: gloss; machine translation starting…"
         elif self._translating:
@@ -472,10 +482,12 @@ class ReadingScreen(Screen[None]):
             ("arrows, h j k l", "move the word cursor"),
             ("enter, click", "look the word up (a: add to glossary, s: save word)"),
             ("space, page up/down", "page"),
+            ("home end, g G", "the start / the end of the document"),
         ]
         for binding in self.BINDINGS:
             if isinstance(binding, Binding):
-                rows.append((binding.key_display or binding.key, binding.description))
+                what = binding.tooltip or binding.description
+                rows.append((binding.key_display or binding.key, what))
         self.app.push_screen(HelpScreen(rows))
 
     def action_quit_reader(self) -> None:

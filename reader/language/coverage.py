@@ -1,0 +1,514 @@
+"""How much of a text you can read: coverage by the words you know, and what is left.
+
+Chinese Text Analyser and LingQ measure readability the same way, and so does
+reader: the share of a text's word tokens that you know (90–95% is
+comfortable reading). What counts:
+
+- Hanzi words only (punctuation and Latin are not words to learn);
+- names (tokens pieced together from single characters, ``source ==
+  "characters"``) and numbers (tokens made of numeral characters: 三, 二十,
+  第九) are left out of both sides: nobody learns 贾宝玉 from a word list;
+- ``ignored`` words are left out of both sides too (LingQ's and LUTE's rule:
+  ignoring a word must not make a text look harder or easier);
+- ``learning`` words are not known: they count against coverage, but are
+  reported apart so you can see how close a text is;
+- 說 and 说 are one word: everything is keyed by the simplified form
+  (:class:`Simplifier`, from CC-CEDICT's traditional/simplified pairs).
+
+A document's word counts are what costs (segmenting a novel takes tens of
+seconds), and they do not depend on your statuses, so they are cached in the
+cache folder keyed by the document's content hash and everything that
+changes segmentation (glossary terms, forced splits, the dictionary, jieba's
+version); coverage is then computed from the counts and your statuses in
+milliseconds, however often you mark words.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.metadata
+import json
+import threading
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from reader.document.model import Document, Section
+from reader.document.units import Unit
+from reader.errors import ReaderError
+from reader.hanzi import HANZI_RUN, is_hanzi
+from reader.language.annotate import Annotator, Token
+from reader.language.dictionary import Dictionary
+from reader.language.style import TONE_MARKS, PinyinStyle
+from reader.store.atomic import write_text
+from reader.store.paths import cache_dir
+from reader.store.vocab import VocabEntry
+from reader.store.words import Status, WordStatuses
+
+#: Bump when the cached counts change meaning.
+COUNTS_FORMAT = 1
+COUNTS_FOLDER = "coverage"
+#: Characters a number is made of (第 only in front: 第九, not 次第).
+NUMERALS = frozenset("零〇一二三四五六七八九十百千万萬亿億两兩壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
+Kind = Literal["word", "name", "number"]
+
+
+# -- traditional → simplified ----------------------------------------------------------------
+
+
+class Simplifier:
+    """The simplified form of a word, from CC-CEDICT's traditional/simplified pairs.
+
+    The dictionary indexes both forms of every entry, so a lookup of 後來
+    finds the entry whose simplified form is 后来. A form that is itself the
+    simplified form of some entry is kept (著 is simplified for zhù, 乾 for
+    qián), so a simplified text is never changed. Words the dictionary lacks
+    are converted character by character. Only words with a character that is
+    traditional-only are looked up whole: a simplified novel costs a few
+    thousand cached character lookups, not one per distinct word.
+    """
+
+    def __init__(self, dictionary: Dictionary) -> None:
+        self.dictionary = dictionary
+        self._lock = threading.Lock()
+        self._words: dict[str, str] = {}
+        self._chars: dict[str, str] = {}
+
+    def __call__(self, word: str) -> str:
+        word = word.strip()
+        cached = self._words.get(word)
+        if cached is not None:
+            return cached
+        simplified = self._simplify(word)
+        with self._lock:
+            self._words[word] = simplified
+        return simplified
+
+    def _simplify(self, word: str) -> str:
+        chars = [self._char(ch) if is_hanzi(ch) else ch for ch in word]
+        if all(new == old for new, old in zip(chars, word, strict=True)):
+            return word
+        readings = self.dictionary.lookup(word)
+        if readings:
+            if any(r.simplified == word for r in readings):
+                return word
+            if len(readings[0].simplified) == len(word):
+                return readings[0].simplified
+        return "".join(chars)
+
+    def _char(self, ch: str) -> str:
+        cached = self._chars.get(ch)
+        if cached is None:
+            readings = self.dictionary.lookup(ch)
+            simplified = {r.simplified for r in readings}
+            cached = ch if not readings or ch in simplified else readings[0].simplified
+            self._chars[ch] = cached
+        return cached
+
+
+# -- what a token counts as ---------------------------------------------------------------
+
+
+def is_number(text: str) -> bool:
+    """三, 二十, 两万, 第九: tokens made of numeral characters (第 only in front)."""
+    body = text[1:] if text.startswith("第") and len(text) > 1 else text
+    return bool(body) and all(ch in NUMERALS for ch in body)
+
+
+def kind(token: Token) -> Kind | None:
+    """``word``, ``name``, ``number``, or None for what is not a Hanzi word at all."""
+    if not token.is_hanzi or HANZI_RUN.fullmatch(token.text) is None:
+        return None
+    if is_number(token.text):
+        return "number"
+    if token.source == "characters":
+        return "name"
+    return "word"
+
+
+@dataclass(frozen=True, slots=True)
+class WordCounts:
+    """How often each word (simplified) occurs in a text, and what was left out."""
+
+    words: dict[str, int] = field(default_factory=dict)
+    names: int = 0
+    numbers: int = 0
+
+    @classmethod
+    def from_tokens(cls, tokens: Iterable[Token], simplify: Simplifier) -> WordCounts:
+        words: Counter[str] = Counter()
+        left_out: Counter[str] = Counter()
+        for token in tokens:
+            what = kind(token)
+            if what == "word":
+                words[simplify(token.text)] += 1
+            elif what is not None:
+                left_out[what] += 1
+        return cls(dict(words), left_out["name"], left_out["number"])
+
+    def __add__(self, other: WordCounts) -> WordCounts:
+        words = Counter(self.words)
+        words.update(other.words)
+        return WordCounts(dict(words), self.names + other.names, self.numbers + other.numbers)
+
+    @property
+    def tokens(self) -> int:
+        return sum(self.words.values())
+
+
+# -- coverage -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """Word tokens (and distinct words) of a text by your status of them.
+
+    ``tokens`` = ``known`` + ``learning`` + ``unknown``: Hanzi words, names,
+    numbers and ignored words left out (counted in ``names``, ``numbers``,
+    ``ignored``). ``share`` is the known share of tokens, the readability
+    figure (0.9–0.95: comfortable); 0.0 for a text with no words.
+    """
+
+    tokens: int = 0
+    known: int = 0
+    learning: int = 0
+    unknown: int = 0
+    distinct: int = 0
+    distinct_known: int = 0
+    distinct_learning: int = 0
+    distinct_unknown: int = 0
+    ignored: int = 0
+    names: int = 0
+    numbers: int = 0
+
+    @property
+    def share(self) -> float:
+        return self.known / self.tokens if self.tokens else 0.0
+
+    @property
+    def distinct_share(self) -> float:
+        return self.distinct_known / self.distinct if self.distinct else 0.0
+
+    @property
+    def learning_share(self) -> float:
+        """Known or learning: how readable the text will be once you have learnt your list."""
+        return (self.known + self.learning) / self.tokens if self.tokens else 0.0
+
+
+def coverage_of(counts: WordCounts, statuses: dict[str, Status]) -> Coverage:
+    """Coverage of ``counts`` given the status of each of its words (missing ones are new)."""
+    tokens = {s: 0 for s in Status}
+    distinct = {s: 0 for s in Status}
+    for word, count in counts.words.items():
+        status = statuses.get(word, Status.NEW)
+        tokens[status] += count
+        distinct[status] += 1
+    counted = (Status.KNOWN, Status.LEARNING, Status.NEW)
+    return Coverage(
+        tokens=sum(tokens[s] for s in counted),
+        known=tokens[Status.KNOWN],
+        learning=tokens[Status.LEARNING],
+        unknown=tokens[Status.NEW],
+        distinct=sum(distinct[s] for s in counted),
+        distinct_known=distinct[Status.KNOWN],
+        distinct_learning=distinct[Status.LEARNING],
+        distinct_unknown=distinct[Status.NEW],
+        ignored=tokens[Status.IGNORED],
+        names=counts.names,
+        numbers=counts.numbers,
+    )
+
+
+def top_unknown(
+    counts: WordCounts, statuses: dict[str, Status], limit: int
+) -> list[tuple[str, int]]:
+    """The ``limit`` most frequent new words (ties: first seen first)."""
+    new = [(w, n) for w, n in counts.words.items() if statuses.get(w, Status.NEW) is Status.NEW]
+    return sorted(new, key=lambda item: -item[1])[:limit]
+
+
+# -- a document's counts, cached -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionCounts:
+    id: str
+    title: str
+    counts: WordCounts
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCounts:
+    title: str
+    sha256: str
+    #: Sections with words of their own (a part heading over chapters has none).
+    sections: tuple[SectionCounts, ...]
+
+    @property
+    def total(self) -> WordCounts:
+        total = WordCounts()
+        for section in self.sections:
+            total = total + section.counts
+        return total
+
+
+def _section_counts(section: Section, annotator: Annotator, simplify: Simplifier) -> WordCounts:
+    # Paragraphs, not sentences: jieba splits at punctuation anyway, so the tokens
+    # are the same, and a third fewer calls is a third less time on a novel.
+    tokens = (t for p in section.paragraphs for t in annotator.annotate(p.text))
+    return WordCounts.from_tokens(tokens, simplify)
+
+
+def count_document(doc: Document, annotator: Annotator, simplify: Simplifier) -> DocumentCounts:
+    """Segment every paragraph of ``doc`` (slow for a book: see :class:`CountsCache`)."""
+    sections = []
+    for section in doc.walk():
+        counts = _section_counts(section, annotator, simplify)
+        if counts.words or counts.names or counts.numbers:
+            sections.append(SectionCounts(section.id, section.title, counts))
+    return DocumentCounts(doc.title, doc.source_sha256, tuple(sections))
+
+
+def segmentation_key(annotator: Annotator) -> str:
+    """A hash of everything that changes how a text is cut into words and what they count as."""
+    try:
+        jieba = importlib.metadata.version("jieba")
+    except importlib.metadata.PackageNotFoundError:
+        jieba = "?"
+    payload = {
+        "format": COUNTS_FORMAT,
+        "glossary": sorted(t.source for t in annotator.glossary.terms()),
+        "splits": sorted((w, list(p)) for w, p in annotator.segmenter.splits.items()),
+        "dictionary": annotator.dictionary.index_path().name,
+        "jieba": jieba,
+    }
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _counts_json(counts: DocumentCounts) -> str:
+    sections = [
+        {
+            "id": s.id,
+            "title": s.title,
+            "words": s.counts.words,
+            "names": s.counts.names,
+            "numbers": s.counts.numbers,
+        }
+        for s in counts.sections
+    ]
+    data = {"format": COUNTS_FORMAT, "title": counts.title, "sha256": counts.sha256}
+    return json.dumps({**data, "sections": sections}, ensure_ascii=False, separators=(",", ":"))
+
+
+def _counts_from_json(text: str, sha256: str) -> DocumentCounts | None:
+    try:
+        data = json.loads(text)
+        if data["format"] != COUNTS_FORMAT or data["sha256"] != sha256:
+            return None
+        sections = tuple(
+            SectionCounts(
+                str(s["id"]),
+                str(s["title"]),
+                WordCounts(
+                    {str(w): int(n) for w, n in s["words"].items()},
+                    int(s["names"]),
+                    int(s["numbers"]),
+                ),
+            )
+            for s in data["sections"]
+        )
+        return DocumentCounts(str(data["title"]), sha256, sections)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a damaged cache file: count again
+
+
+class CountsCache:
+    """Per-document word counts in ``CACHE/coverage/``: the second look at a book is instant.
+
+    Disposable like every cache: a damaged or stale file is counted again and
+    replaced; a cache that cannot be written only costs time.
+    """
+
+    def __init__(self, annotator: Annotator, folder: Path | None = None) -> None:
+        self.annotator = annotator
+        self.folder = folder or cache_dir() / COUNTS_FOLDER
+        self.simplify = Simplifier(annotator.dictionary)
+        self._key: str | None = None
+
+    def path(self, sha256: str) -> Path:
+        if self._key is None:
+            self._key = segmentation_key(self.annotator)
+        return self.folder / f"{sha256[:32]}-{self._key}.json"
+
+    def cached(self, sha256: str) -> DocumentCounts | None:
+        try:
+            text = self.path(sha256).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        return _counts_from_json(text, sha256)
+
+    def counts(self, doc: Document) -> DocumentCounts:
+        found = self.cached(doc.source_sha256)
+        if found is not None:
+            return found
+        counts = count_document(doc, self.annotator, self.simplify)
+        # A read-only cache folder: still correct, only slower next time.
+        with contextlib.suppress(ReaderError):
+            write_text(self.path(doc.source_sha256), _counts_json(counts))
+        return counts
+
+    def counts_of_file(self, path: str | Path) -> DocumentCounts:
+        """From the cache by the file's hash before parsing it (parsing a novel takes 0.6 s)."""
+        from reader.document import load_document
+
+        try:
+            sha256 = hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        except OSError:
+            sha256 = ""  # load_document says what is wrong, in one line
+        found = self.cached(sha256) if sha256 else None
+        return found if found is not None else self.counts(load_document(path))
+
+
+# -- your words, with coverage ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionCoverage:
+    id: str
+    title: str
+    coverage: Coverage
+    #: The most frequent new words, with their counts.
+    unknown: list[tuple[str, int]]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentCoverage:
+    title: str
+    total: Coverage
+    unknown: list[tuple[str, int]]
+    sections: list[SectionCoverage]
+
+
+Item = Token | Unit | str
+
+
+class KnownWords(WordStatuses):
+    """Your word statuses keyed by simplified form, and coverage of texts by them.
+
+    The reader's one object for "which words do I know": the UI marks words
+    (:meth:`set`, :meth:`set_many`) and asks :meth:`coverage` of what is on
+    screen; ``reader coverage`` asks :meth:`document_coverage`.
+    """
+
+    def __init__(self, annotator: Annotator, path: Path | None = None) -> None:
+        self.annotator = annotator
+        self.simplify = Simplifier(annotator.dictionary)
+        super().__init__(path, normalize=self.simplify)
+
+    def counts(self, items: Iterable[Item]) -> WordCounts:
+        """Word counts of tokens, or of units or texts (annotated here)."""
+        return WordCounts.from_tokens(self._tokens(items), self.simplify)
+
+    def _tokens(self, items: Iterable[Item]) -> Iterator[Token]:
+        for item in items:
+            if isinstance(item, Token):
+                yield item
+            else:
+                yield from self.annotator.annotate(item.text if isinstance(item, Unit) else item)
+
+    def coverage(self, items: Iterable[Item] | WordCounts) -> Coverage:
+        """Coverage of a screen, a section or any text: tokens, units or strings."""
+        counts = items if isinstance(items, WordCounts) else self.counts(items)
+        return coverage_of(counts, self.by_key(counts.words))
+
+    def document_coverage(self, counts: DocumentCounts, *, top: int = 10) -> DocumentCoverage:
+        """Coverage of a document and of each of its sections, from its (cached) counts."""
+        total = counts.total
+        statuses = self.by_key(total.words)
+        sections = [
+            SectionCoverage(
+                s.id,
+                s.title,
+                coverage_of(s.counts, statuses),
+                top_unknown(s.counts, statuses, top),
+            )
+            for s in counts.sections
+        ]
+        return DocumentCoverage(
+            counts.title,
+            coverage_of(total, statuses),
+            top_unknown(total, statuses, top),
+            sections,
+        )
+
+
+# -- the learning list of a chapter ---------------------------------------------------------
+
+
+def find_section(doc: Document, spec: str) -> Section:
+    """A section by id (``s3``) or number (``3``, the same section)."""
+    wanted = spec.strip()
+    if wanted.isdigit():
+        wanted = f"s{int(wanted)}"
+    for section in doc.walk():
+        if section.id == wanted:
+            return section
+    ids = [s.id for s in doc.walk()]
+    span = f"{ids[0]} to {ids[-1]}" if ids else "none"
+    raise ReaderError(f"no section {spec!r} in {doc.title or 'the document'} (sections: {span})")
+
+
+@dataclass(slots=True)
+class _Seen:
+    entry: VocabEntry
+    count: int
+    order: int
+
+
+def unknown_words(
+    doc: Document,
+    words: KnownWords,
+    *,
+    section: str | None = None,
+    style: PinyinStyle = TONE_MARKS,
+) -> list[VocabEntry]:
+    """The new words of ``doc`` (or of one section and its subsections), most frequent first.
+
+    Each comes with its pinyin, first definition and the first sentence it
+    occurs in, as the saved-word list does, so the same exports write it.
+    Names, numbers and words no dictionary or glossary defines are left out;
+    words you are learning are not new (they are already on your list).
+    """
+    import datetime
+
+    sections = list(find_section(doc, section).walk()) if section else list(doc.walk())
+    today = datetime.date.today().isoformat()
+    seen: dict[str, _Seen] = {}
+    for part in sections:
+        for paragraph in part.paragraphs:
+            for sentence in paragraph.sentences:
+                for token in words.annotator.annotate(sentence.text):
+                    if kind(token) != "word" or not token.definitions:
+                        continue
+                    key = words.simplify(token.text)
+                    if key in seen:
+                        seen[key].count += 1
+                        continue
+                    entry = VocabEntry(
+                        token.text,
+                        style.text(token.pinyin),
+                        token.definitions[0],
+                        " ".join(sentence.text.split()),
+                        doc.title,
+                        doc.source_sha256,
+                        sentence.id,
+                        today,
+                    )
+                    seen[key] = _Seen(entry, 1, len(seen))
+    statuses = words.by_key(seen)
+    new = [s for k, s in seen.items() if statuses.get(k, Status.NEW) is Status.NEW]
+    return [s.entry for s in sorted(new, key=lambda s: (-s.count, s.order))]
