@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader import __version__
+from reader.cli_align import add_parsers as add_align_parsers
 from reader.cli_export import add_parsers as add_export_parsers
 from reader.cli_known import add_parsers as add_known_parsers
 from reader.cli_report import report_failures
@@ -61,7 +62,9 @@ def cmd_default(args: argparse.Namespace) -> int:
         return 0
     from reader.tui.app import run
 
-    run(args.file)
+    if args.english and not args.file:
+        raise ReaderError("--english needs FILE, the Chinese text it translates")
+    run(args.file, args.english)
     return 0
 
 
@@ -474,6 +477,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_models)
 
     add_export_parsers(commands)
+    add_align_parsers(commands)
     add_known_parsers(commands)
 
     p = commands.add_parser(
@@ -511,6 +515,9 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
 def _default_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="reader")
     parser.add_argument("file", metavar="FILE", nargs="?")
+    parser.add_argument(
+        "--english", metavar="EN_FILE", help="a human translation of FILE to show beside it"
+    )
     parser.set_defaults(handler=cmd_default)
     return parser
 

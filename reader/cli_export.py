@@ -50,17 +50,30 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out_path(args.file, args.format)
     if out.is_dir():
         out = default_out_path(args.file, args.format, out)
+    context = _context(args.file)
+    human = None
+    if args.english:
+        from reader.english.human import open_translation
+
+        translation = open_translation(doc, args.english, context)
+        human = translation.english
+        print(
+            f"aligned with {args.english}: {translation.covered} sentences, "
+            f"confidence {translation.alignment.confidence:.2f}",
+            file=sys.stderr,
+        )
     written = export_document(
         doc,
         args.format,
         out,
-        _context(args.file),
+        context,
         translator=args.translator,
         pinyin=args.pinyin,
         force=args.force,
         layout=args.layout,
         progress=_progress(),
         report=(report := ExportReport()),
+        human=human,
     )
     print(f"wrote {written}")
     return report_failures(report.failures, report.translated)
@@ -162,6 +175,11 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         help="pinyin in md and epub; shown at first in html (json, tsv, csv always have it)",
     )
     p.add_argument("--force", action="store_true", help="replace an existing file")
+    p.add_argument(
+        "--english",
+        metavar="EN_FILE",
+        help="a human translation of FILE: aligned, and its English used where it covers",
+    )
     p.add_argument(
         "--layout",
         choices=list(LAYOUTS),

@@ -11,3 +11,15 @@ def bundled_seeds() -> list[Path]:
     root = files("reader") / "seeds"
     with as_file(root) as folder:
         return sorted(Path(folder).glob("*.txt"))
+
+
+def bundled_translation(path: str | Path) -> str | None:
+    """A bundled sample's own human translation (``seeds/english/NAME``), if it has one."""
+    candidate = files("reader") / "seeds" / "english" / Path(path).name
+    with as_file(candidate) as found:
+        if (
+            Path(found).is_file()
+            and Path(path).resolve().parent == Path(found).parent.parent.resolve()
+        ):
+            return str(found)
+    return None

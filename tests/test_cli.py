@@ -79,6 +79,7 @@ def test_a_file_argument_prints_its_outline(capsys: pytest.CaptureFixture[str]) 
 def test_seeds_ship_in_the_package() -> None:
     names = sorted(p.name for p in bundled_seeds())
     assert names == [
+        "hongloumeng-chapters-1-3.txt",
         "xi-zhejiang-common-prosperity-party-building.txt",
         "zhejiang-common-prosperity-resolution-2021.txt",
     ]

@@ -54,6 +54,7 @@ def export_document(
     progress: Progress | None = None,
     cancel: threading.Event | None = None,
     report: ExportReport | None = None,
+    human: dict[str, English] | None = None,
 ) -> Path:
     """Translate ``doc`` and write it as ``fmt`` to ``out_path``; returns the path written.
 
@@ -62,6 +63,7 @@ def export_document(
     first in HTML (JSON, TSV and CSV always have it). ``layout`` (Markdown only):
     one of :data:`~reader.export.formats.LAYOUTS`. ``report``, if given, is filled
     with the sentences the model failed on (they are written with the gloss, flagged).
+    ``human``: an aligned translation's English by sentence id (``reader export --english``).
     """
     spec = choose(fmt)
     if layout not in LAYOUTS:
@@ -76,7 +78,7 @@ def export_document(
             pipeline,
             annotator=context.annotator if spec.annotates(options) else None,
             style=context.style,
-            fixed=fixed_english(doc, context),
+            fixed=fixed_english(doc, context, human),
             progress=progress,
             cancel=cancel,
         )

@@ -16,6 +16,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reader.context import Context
 from reader.document.model import Document
@@ -25,11 +26,15 @@ from reader.errors import ReaderError
 from reader.language.annotate import Entry, Token
 from reader.language.pinyin import toneless
 from reader.reading.english import EnglishLayer
+from reader.reading.known import ReadingWords
 from reader.store import vocab
 from reader.store.memory import EDITED
 from reader.store.state import DocumentState, load_state, save_state
 from reader.translate.base import Translation, TranslatorInfo
 from reader.translate.pipeline import Pipeline
+
+if TYPE_CHECKING:
+    from reader.english.human import HumanTranslation
 
 GLOSS = TranslatorInfo("gloss")
 
@@ -103,8 +108,12 @@ class ReadingSession:
         self.blocks: tuple[Block, ...] = self.order.blocks
         self.language_ready = threading.Event()
         self.english_layer = EnglishLayer(self._gloss)
+        #: Which of the document's words you know, and how much of it you can read.
+        self.known = ReadingWords(context.words)
         #: An aligned human translation, by sentence id (none until one is opened with it).
         self.human: dict[str, English] = {}
+        #: Its file, and which sentences one English sentence translates together.
+        self.translation: HumanTranslation | None = None
         self.has_model = context.has_model()
         self.english_layer.expects_mt = self.has_model
         self.translator_info = GLOSS
@@ -134,6 +143,27 @@ class ReadingSession:
         sha = self.doc.source_sha256
         edits = self.context.edits(sha).all() if sha else {}
         return FixedEnglish(edits, self.human, self.context.memory)
+
+    def open_translation(self, english_path: str) -> HumanTranslation:
+        """Align the document with a human translation (seconds; a worker calls it)."""
+        from reader.english.human import open_translation
+
+        return open_translation(self.doc, english_path, self.context)
+
+    def use_translation(self, translation: HumanTranslation) -> dict[str, English]:
+        """Show an aligned translation (UI thread); returns the English to :meth:`use_fixed`."""
+        self.translation = translation
+        self.human = translation.english
+        layer = self.english_layer.fixed
+        for sid in [k for k, e in layer.items() if e.provenance == "human"]:
+            del layer[sid]
+        return self.fixed_english().lookup(self.order.units())
+
+    def together(self, sentence_id: str) -> tuple[str, ...]:
+        """The sentences one English sentence translates together with this one."""
+        if self.translation is None:
+            return ()
+        return self.translation.groups.get(sentence_id, ())
 
     def use_fixed(self, fixed: dict[str, English]) -> list[int]:
         """Take the fixed English a worker found; returns the blocks to draw again."""
@@ -166,6 +196,9 @@ class ReadingSession:
         return len(self.english_layer.translations)
 
     # -- what the view draws ------------------------------------------------------------
+
+    def section_of(self, block: int) -> str:
+        return self.blocks[block].section_id
 
     def block_index(self, item_id: str) -> int | None:
         return self.order.block_index(item_id)

@@ -21,41 +21,54 @@ class ReaderApp(App[None]):
         *,
         context: Context | None = None,
         document: Document | None = None,
+        english: str | None = None,
     ) -> None:
         super().__init__()
         self.path = path
+        #: A human translation of the document to show beside it.
+        self.english = english
         #: The composition root every document opened here is read through.
         self.context = context or Context()
         self._document = document
 
     def on_mount(self) -> None:
         if self._document is not None:
-            self.open(self._document)
+            self.open(self._document, self.english)
         elif self.path:
-            self.open_document(self.path)
+            self.open_document(self.path, self.english)
         else:
             self.push_screen(LibraryScreen())
 
-    def open_document(self, path: str) -> None:
-        """Open a document (ReaderError for a bad file, before any screen changes)."""
+    def open_document(self, path: str, english: str | None = None) -> None:
+        """Open a document (ReaderError for a bad file, before any screen changes), with
+        its human translation if given, or a bundled sample's own."""
         from reader.document import load_document
+        from reader.seeds import bundled_translation
 
-        self.open(load_document(path))
+        self.open(load_document(path), english or bundled_translation(path))
 
-    def open(self, doc: Document) -> None:
+    def open(self, doc: Document, english: str | None = None) -> None:
         session = ReadingSession(doc, self.context.for_document(doc))
-        self.push_screen(ReadingScreen(session))
+        self.push_screen(ReadingScreen(session, english))
 
 
-def build_app(path: str | None = None, *, context: Context | None = None) -> ReaderApp:
-    """The reader, wired: the context, and FILE parsed once (a bad file fails here, as one
-    line, before any screen opens)."""
+def build_app(
+    path: str | None = None, *, english: str | None = None, context: Context | None = None
+) -> ReaderApp:
+    """The reader, wired: the context, and FILE parsed once (a bad file, or a translation
+    that cannot be read, fails here, as one line, before any screen opens)."""
     from reader.document import load_document
+    from reader.document.load import load_text
+    from reader.seeds import bundled_translation
 
     document = load_document(path) if path else None
-    return ReaderApp(path, context=context or Context(), document=document)
+    if english is not None:
+        load_text(english)  # readable text, or one line now rather than a toast later
+    elif path:
+        english = bundled_translation(path)
+    return ReaderApp(path, context=context or Context(), document=document, english=english)
 
 
-def run(path: str | None = None) -> None:
-    """``reader [FILE]``."""
-    build_app(path).run()
+def run(path: str | None = None, english: str | None = None) -> None:
+    """``reader [FILE] [--english EN_FILE]``."""
+    build_app(path, english=english).run()

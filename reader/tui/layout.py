@@ -45,6 +45,9 @@ class Styles:
     cursor: Style = Style(reverse=True)
     byline: Style = Style(italic=True)
     flag: Style = Style(color="yellow")
+    #: A word you have not marked yet: underlined, so the colours (and their
+    #: contrast) stay what they are.
+    new: Style = Style(underline=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +58,10 @@ class Options:
     english: bool = True
     stacked: bool = False
     tone_numbers: bool = False
+    #: Underline the words you have not marked (known-word tracking).
+    mark_new: bool = True
+    #: Pinyin over the words you know too (off: only over words you are still learning).
+    pinyin_known: bool = True
 
 
 @dataclass
@@ -76,6 +83,9 @@ class BlockLayout:
 
 #: Given a sentence, its tokens (None while jieba is loading).
 TokensFor = Callable[[str], Sequence[Token] | None]
+#: Given a token, your status for it (``new``, ``learning``, ``known``, ``ignored``), or
+#: None for what is not a word you could know (punctuation, names, numbers).
+StatusFor = Callable[[Token], str | None]
 #: Given (sentence id, Chinese), the English the session shows for it.
 EnglishFor = Callable[[str, str], English]
 
@@ -168,11 +178,17 @@ class _Word:
 
 
 def _token_styles(
-    base_style: Style, styles: Styles, highlight: tuple[int, int] | None, s_index: int, t_index: int
+    base_style: Style,
+    styles: Styles,
+    highlight: tuple[int, int] | None,
+    s_index: int,
+    t_index: int,
+    together: frozenset[int] = frozenset(),
 ) -> tuple[Style, Style]:
-    """(sentence style, word style): the current sentence is shaded, the cursor's word reversed."""
+    """(sentence style, word style): the current sentence is shaded (with the sentences one
+    English sentence translates together with it), the cursor's word reversed."""
     shade = base_style
-    if highlight is not None and highlight[0] == s_index:
+    if highlight is not None and (highlight[0] == s_index or s_index in together):
         shade = shade + styles.sentence
     if highlight is not None and highlight == (s_index, t_index):
         return shade, shade + styles.cursor
@@ -277,6 +293,8 @@ def _layout_chinese(
     styles: Styles,
     highlight: tuple[int, int] | None,
     base_style: Style,
+    status_for: StatusFor | None = None,
+    together: frozenset[int] = frozenset(),
 ) -> tuple[list[list[Segment]], list[PlacedToken]]:
     """Word-wrapped Chinese, with a pinyin row above each text row when pinyin is on."""
     rows = _Rows(width, options.pinyin)
@@ -284,8 +302,12 @@ def _layout_chinese(
     for s_index, (_, text) in enumerate(block.sentences):
         tokens = tokens_for(text) or _plain_tokens(text)
         for t_index, token, whole in _fit(tokens, width, options):
-            shade, style = _token_styles(base_style, styles, highlight, s_index, t_index)
-            syllables = _syllables(token, options) if options.pinyin else []
+            shade, style = _token_styles(base_style, styles, highlight, s_index, t_index, together)
+            status = status_for(whole) if status_for is not None else None
+            if status == "new" and options.mark_new:
+                style = style + styles.new
+            reading = options.pinyin and (options.pinyin_known or status not in _KNOWN)
+            syllables = _syllables(token, options) if reading else []
             for part_index, part in enumerate(token.text.split("\n")):
                 if part_index:
                     rows.new_row()
@@ -298,13 +320,16 @@ def _layout_chinese(
 
 
 def _wrap_english(
-    parts: list[tuple[str, Style]], width: int, highlight_style: Style | None, current: int | None
+    parts: list[tuple[str, Style]],
+    width: int,
+    highlight_style: Style | None,
+    current: frozenset[int],
 ) -> list[list[Segment]]:
-    """Word-wrap English sentences (each with its style); the current one highlighted."""
+    """Word-wrap English sentences (each with its style); the current ones highlighted."""
     lines: list[list[Segment]] = [[]]
     used = 0
     for index, (text, style) in enumerate(parts):
-        if index == current and highlight_style is not None:
+        if index in current and highlight_style is not None:
             style = style + highlight_style
         for word in text.split():
             size = cell_width(word)
@@ -312,7 +337,7 @@ def _wrap_english(
                 lines.append([])
                 used = 0
             if used:
-                lines[-1].append(Segment(" ", style if index == current else None))
+                lines[-1].append(Segment(" ", style if index in current else None))
                 used += 1
             while size > width:  # a word longer than the column
                 lines[-1].append(Segment(word[:width], style))
@@ -323,6 +348,9 @@ def _wrap_english(
             used += size
     return lines
 
+
+#: Statuses whose words need no pinyin when it is shown only over what you don't know.
+_KNOWN = frozenset({"known", "ignored"})
 
 #: Put before a gloss in the English column.
 GLOSS_MARK = "≈ "
@@ -342,8 +370,13 @@ def layout_block(
     tokens_for: TokensFor,
     english_for: EnglishFor,
     highlight: tuple[int, int] | None = None,
+    status_for: StatusFor | None = None,
+    together: frozenset[int] = frozenset(),
 ) -> BlockLayout:
-    """Lines of ``block`` (each exactly ``options.width`` cells) and where its words are."""
+    """Lines of ``block`` (each exactly ``options.width`` cells) and where its words are.
+
+    ``together``: sentences of the block shaded with the highlighted one (one English
+    sentence of an aligned translation covers them all)."""
     left_width, right_width = column_widths(options)
     base = (
         styles.heading
@@ -355,7 +388,7 @@ def layout_block(
     # the gap between the columns side by side, the right margin otherwise.
     zh_width = left_width if side_by_side else max(10, options.width - 2)
     zh_lines, placed = _layout_chinese(
-        block, tokens_for, zh_width, options, styles, highlight, base
+        block, tokens_for, zh_width, options, styles, highlight, base, status_for, together
     )
     en_lines: list[list[Segment]] = []
     if options.english:
@@ -376,7 +409,7 @@ def layout_block(
                 shown = GLOSS_MARK + shown  # once per run of glossed sentences
             after_gloss = gloss
             parts.append((shown, style))
-        current = highlight[0] if highlight is not None else None
+        current = together | {highlight[0]} if highlight is not None else frozenset()
         en_lines = _wrap_english(parts, right_width, styles.sentence, current)
     lines: list[list[Segment]] = []
     if side_by_side:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -102,10 +103,12 @@ async def test_toggles() -> None:
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         view = screen.query_one(BilingualView)
+        await pilot.press("p")  # pinyin only over the words you don't know (all, here)
+        assert view.pinyin and not view.pinyin_known and "gòng tóng" in view_text(screen)
         await pilot.press("p")
         assert not view.pinyin and "gòng tóng" not in view_text(screen)
         await pilot.press("p")
-        assert view.pinyin and "gòng tóng" in view_text(screen)
+        assert view.pinyin and view.pinyin_known and "gòng tóng" in view_text(screen)
         await pilot.press("c")
         assert view.colours == "pleco"
         await pilot.press("c", "c", "c")
@@ -219,12 +222,12 @@ async def test_view_choices_are_kept_between_runs() -> None:
     app = ReaderApp(str(RESOLUTION))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        await pilot.press("p", "c", "v")
+        await pilot.press("p", "p", "c", "v", "U")
     again = ReaderApp(str(RESOLUTION))
     async with again.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
         view = screen.query_one(BilingualView)
-        assert not view.pinyin
+        assert not view.pinyin and not view.mark_new
         assert view.colours == "pleco"
         assert view.options().stacked
 
@@ -535,3 +538,102 @@ async def test_search_counts_occurrences_and_a_text_without_sections(tmp_path: P
         await pilot.press("o")
         toc = screen.query_one("#toc", OptionList)
         assert "no sections" in str(toc.get_option_at_index(0).prompt)
+
+
+async def test_known_words_marking_coverage_and_the_underline() -> None:
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        for _ in range(100):  # the document's word counts load after the language layer
+            await pilot.pause(0.05)
+            if screen.session.known.coverage() is not None:
+                break
+        view = screen.query_one(BilingualView)
+        status = screen.query_one("#status", Static)
+        assert "known 0%" in str(status.render())
+        _, word = view.current()
+        assert word is not None and word.token.text == "习近平"
+        first_line = view._layout(view.cursor.block).lines
+        assert any(s.style and s.style.underline for line in first_line for s in line)
+        # K: the word under the cursor is known; its underline goes, coverage rises.
+        await pilot.press("l", "K")
+        await pilot.pause()
+        marked = view.current()[1]
+        assert marked is not None
+        assert screen.session.known.status_of(marked.token) == "known"
+        assert "known 0%" not in str(status.render())
+        # 2: learning, level 2; the popup shows it.
+        await pilot.press("l", "2")
+        learning = view.current()[1]
+        assert learning is not None and screen.session.known.status_of(learning.token) == "learning"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryPopup)
+        assert "learning 2" in str(app.screen.query_one("#popup-status", Static).render())
+        await pilot.press("k")  # known, from the popup
+        await pilot.pause()
+        assert screen.session.known.status_of(learning.token) == "known"
+        # M: every remaining new word on screen becomes known: no underline left there.
+        before = screen.session.known.coverage()
+        await pilot.press("M")
+        await pilot.pause()
+        after = screen.session.known.coverage()
+        assert before is not None and after is not None and after.known > before.known
+        for token in view.visible_tokens():
+            assert screen.session.known.status_of(token) in (None, "known", "ignored")
+        layout = view._layout(view.cursor.block)
+        assert not any(s.style and s.style.underline for line in layout.lines for s in line)
+        # p twice: pinyin only over words not known, so none over this paragraph now.
+        await pilot.press("p")
+        assert view.pinyin and not view.pinyin_known
+        from reader.tui.layout import column_widths
+
+        left = column_widths(view.options())[0]
+        title = ["".join(s.text for s in line)[:left] for line in view._layout(0).lines]
+        assert title[0].strip() == "" and "习近平" in title[1]  # its words are all known now
+
+
+async def test_reading_with_a_human_translation(tmp_path: Path) -> None:
+    from tests.test_human import EN, ZH
+
+    zh, en = tmp_path / "story.txt", tmp_path / "story.en.txt"
+    zh.write_text(ZH, encoding="utf-8")
+    en.write_text(EN, encoding="utf-8")
+    app = ReaderApp(str(zh), english=str(en))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if screen.session.translation is not None:
+                break
+        await pilot.pause(0.1)
+        status = str(screen.query_one("#status", Static).render())
+        assert "story.en.txt (human translation)" in status
+        assert "Old Wang is a farmer" in view_text(screen)
+        view = screen.query_one(BilingualView)
+        index = next(i for i, b in enumerate(screen.session.blocks) if b.kind == "paragraph")
+        view.jump_to_block(index)
+        await pilot.pause()
+        # The first two Chinese sentences share one English sentence: both are shaded.
+        layout = view._layout(index)
+        shade = view._layout_styles.sentence
+        shaded = {p.sentence for p in layout.tokens if _shaded(layout.lines[p.line], p.x, shade)}
+        assert {0, 1} <= shaded
+        assert "this sentence: human" in str(screen.query_one("#status", Static).render())
+
+
+def _shaded(line: Sequence[object], x: int, shade: object) -> bool:
+    """Is the cell at ``x`` of a layout line drawn with the sentence highlight?"""
+    from rich.segment import Segment
+
+    from reader.language.formatting import cell_width
+
+    position = 0
+    for segment in line:
+        assert isinstance(segment, Segment)
+        width = cell_width(segment.text)
+        if position <= x < position + width:
+            style = segment.style
+            return style is not None and style.bgcolor == getattr(shade, "bgcolor", None)
+        position += width
+    return False

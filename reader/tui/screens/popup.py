@@ -35,6 +35,8 @@ class PopupResult:
     #: (English, note) for the user's glossary, or None.
     term: tuple[str, str] | None = None
     save_word: bool = False
+    #: A new status for the word: (``learning``/``known``/``ignored``/``new``, level).
+    status: tuple[str, int | None] | None = None
 
 
 def describe(entry: Entry, standard: str, style: PinyinStyle) -> Text:
@@ -53,19 +55,35 @@ class GlossaryPopup(ModalScreen[PopupResult | None]):
         Binding("escape,q,enter", "close", "close"),
         Binding("a", "edit", "add to glossary"),
         Binding("s", "save", "save word"),
+        Binding("1", "status('learning', 1)", "learning 1", show=False),
+        Binding("2", "status('learning', 2)", "learning 2", show=False),
+        Binding("3", "status('learning', 3)", "learning 3", show=False),
+        Binding("4", "status('learning', 4)", "learning 4", show=False),
+        Binding("k,K", "status('known')", "known", show=False),
+        Binding("x", "status('ignored')", "ignore", show=False),
+        Binding("0", "status('new')", "new", show=False),
     ]
 
-    def __init__(self, entry: Entry, standard: str, style: PinyinStyle) -> None:
+    def __init__(
+        self, entry: Entry, standard: str, style: PinyinStyle, status: str | None = None
+    ) -> None:
         super().__init__()
         self.entry = entry
         self.standard = standard
         self.pinyin_style = style
+        #: Your status for the word (``new``, ``learning 2``, ``known``…), if it is one.
+        self.status = status
 
     def compose(self) -> ComposeResult:
         with Vertical(id="popup"):
             with VerticalScroll(id="popup-body"):
                 yield Static(
                     describe(self.entry, self.standard, self.pinyin_style), id="popup-text"
+                )
+            if self.status is not None:
+                yield Label(
+                    f"you: {self.status}   1-4 learning · k known · x ignore · 0 new",
+                    id="popup-status",
                 )
             yield Label("a: add to your glossary   s: save word   esc: close", id="popup-keys")
 
@@ -74,6 +92,10 @@ class GlossaryPopup(ModalScreen[PopupResult | None]):
 
     def action_save(self) -> None:
         self.dismiss(PopupResult(save_word=True))
+
+    def action_status(self, status: str, level: int | None = None) -> None:
+        if self.status is not None:
+            self.dismiss(PopupResult(status=(status, level)))
 
     def action_edit(self) -> None:
         current = self.entry.glossary

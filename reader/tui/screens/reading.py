@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -22,8 +23,10 @@ from textual.widgets.option_list import Option
 
 from reader.english.layer import English
 from reader.errors import ReaderError
+from reader.reading.known import Prepared
 from reader.reading.session import Match, ReadingSession, TranslationJob
 from reader.store.state import load_preferences, save_preferences
+from reader.store.words import Status
 from reader.translate.base import Translation
 from reader.tui.layout import TONE_SCHEMES
 from reader.tui.screens.edit import CandidatesScreen, EditScreen
@@ -31,6 +34,9 @@ from reader.tui.screens.export import ExportScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.popup import GlossaryPopup, PopupResult
 from reader.tui.widgets.bilingual import BilingualView
+
+if TYPE_CHECKING:
+    from reader.english.human import HumanTranslation
 
 COLOUR_CYCLE: list[str | None] = [None, *TONE_SCHEMES]
 #: Translations applied to the view at once (fewer redraws on a long document).
@@ -43,6 +49,23 @@ class LanguageLoaded(Message):
 
     def __init__(self, fixed: dict[str, English]) -> None:
         self.fixed = fixed
+        super().__init__()
+
+
+class TranslationAligned(Message):
+    """A human translation was aligned with the document (or could not be: ``error``)."""
+
+    def __init__(self, translation: HumanTranslation | None, error: str | None = None) -> None:
+        self.translation = translation
+        self.error = error
+        super().__init__()
+
+
+class KnownWordsLoaded(Message):
+    """The document's word counts and your statuses: coverage can be shown."""
+
+    def __init__(self, prepared: Prepared) -> None:
+        self.prepared = prepared
         super().__init__()
 
 
@@ -92,15 +115,27 @@ class ReadingScreen(Screen[None]):
             key_display="[",
             tooltip="previous section",
         ),
+        Binding("1", "status('learning', 1)", "learning 1", show=False),
+        Binding("2", "status('learning', 2)", "learning 2", show=False),
+        Binding("3", "status('learning', 3)", "learning 3", show=False),
+        Binding("4", "status('learning', 4)", "learning 4", show=False),
+        Binding("K", "status('known')", "mark the word known", show=False),
+        Binding("x", "status('ignored')", "ignore the word (a name, a number)", show=False),
+        Binding("0", "status('new')", "forget the word's status (new again)", show=False),
+        Binding("M", "mark_screen", "mark every remaining new word on screen known", show=False),
+        Binding("U", "toggle_new", "underline new words on/off", show=False),
         Binding("n", "next_match(1)", "next match", show=False),
         Binding("N", "next_match(-1)", "previous match", show=False),
         Binding("a", "alternatives", "other English for the sentence", show=False),
         Binding("escape", "close_panels", "close", show=False),
     ]
 
-    def __init__(self, session: ReadingSession) -> None:
+    def __init__(self, session: ReadingSession, english: str | None = None) -> None:
         super().__init__()
         self.session = session
+        #: A human translation to align with the document and show beside it.
+        self.english_path = english
+        self._aligning = english is not None
         self._cancel = threading.Event()
         self._translating = False
         self._matches: list[Match] = []
@@ -112,7 +147,12 @@ class ReadingScreen(Screen[None]):
         with Horizontal(id="main"):
             yield OptionList(id="toc")
             yield BilingualView(
-                list(session.blocks), session.tokens_for, session.english_for, id="view"
+                list(session.blocks),
+                session.tokens_for,
+                session.english_for,
+                status_for=session.known.status_of,
+                together_for=session.together,
+                id="view",
             )
         yield Input(placeholder="search Chinese, pinyin or English", id="search")
         yield Static("", id="status")
@@ -127,6 +167,8 @@ class ReadingScreen(Screen[None]):
         view.tone_numbers = self.session.context.style.tone_numbers
         preferences = load_preferences()
         view.pinyin = bool(preferences.get("pinyin", True))
+        view.pinyin_known = bool(preferences.get("pinyin_known", True))
+        view.mark_new = bool(preferences.get("mark_new", True))
         view.english = bool(preferences.get("english", True))
         colours = preferences.get("colours")
         view.colours = colours if isinstance(colours, str) and colours in TONE_SCHEMES else None
@@ -164,7 +206,47 @@ class ReadingScreen(Screen[None]):
         self.session.use_fixed(message.fixed)
         self.view.relayout()
         self._status()
-        self._start_translation()
+        if self.english_path is not None:
+            self.align(self.english_path)
+        else:
+            self._start_translation()
+        self.load_known_words()
+
+    @work(thread=True, exclusive=True, group="align")
+    def align(self, english_path: str) -> None:
+        """Align with the human translation (stored: instant the second time)."""
+        try:
+            translation = self.session.open_translation(english_path)
+        except ReaderError as exc:
+            self.post_message(TranslationAligned(None, str(exc)))
+            return
+        self.post_message(TranslationAligned(translation))
+
+    @on(TranslationAligned)
+    def _translation_aligned(self, message: TranslationAligned) -> None:
+        self._aligning = False
+        if message.translation is not None:
+            self.session.use_fixed(self.session.use_translation(message.translation))
+            self.view.relayout()
+        elif message.error:
+            self.notify(message.error, severity="error", timeout=10)
+        self._status()
+        self._start_translation()  # what the translation does not cover
+
+    @work(thread=True, exclusive=True, group="known")
+    def load_known_words(self) -> None:
+        """The document's word counts (seconds for a novel the first time, then cached)."""
+        try:
+            prepared = self.session.known.prepare(self.session.doc)
+        except ReaderError as exc:
+            self.post_message(TranslationStopped(f"known words: {exc}"))
+            return
+        self.post_message(KnownWordsLoaded(prepared))
+
+    @on(KnownWordsLoaded)
+    def _known_words_loaded(self, message: KnownWordsLoaded) -> None:
+        self.session.known.use(message.prepared)
+        self._status()
 
     def _start_translation(self) -> None:
         """Translate what has no machine translation yet (again after a glossary edit)."""
@@ -210,8 +292,14 @@ class ReadingScreen(Screen[None]):
     def _status(self) -> None:
         session = self.session
         info = session.translator_info
+        human = session.translation
         if not session.language_ready.is_set():
             text = "loading dictionary and segmentation…"
+        elif self._aligning:
+            text = f"aligning with {Path(self.english_path or '').name}…"
+        elif human is not None and not self._translating:
+            rest = "machine translation" if session.has_model else "≈ gloss"
+            text = f"English: {human.path.name} (human translation), {rest} elsewhere"
         elif not session.has_model:
             text = "English: ≈ gloss, word by word · no model: reader models install zh en"
         elif info.name == "gloss":
@@ -224,9 +312,24 @@ class ReadingScreen(Screen[None]):
         progress = f"{session.state.progress:.0%}"
         self.query_one("#status", Static).update(
             f"{text}   │ {progress}"
+            + self._coverage()
             + (f" │ {marks} bookmark{'s' if marks != 1 else ''}" if marks else "")
             + self._provenance()
         )
+
+    def _coverage(self) -> str:
+        """Share of running words you know, in this section and in the document."""
+        known = self.session.known
+        whole = known.coverage()
+        if whole is None or not whole.tokens:
+            return ""
+        here = (
+            known.coverage(self.session.section_of(self.view.cursor.block))
+            if self.is_mounted
+            else None
+        )
+        section = f" · section {here.share:.0%}" if here is not None and here.tokens else ""
+        return f" │ known {whole.share:.0%}{section}"
 
     def _provenance(self) -> str:
         """Where the current sentence's English comes from, when it is not the document's MT."""
@@ -256,7 +359,12 @@ class ReadingScreen(Screen[None]):
         if not session.language_ready.is_set() or not event.token.is_hanzi:
             return
         entry = session.lookup(event.token.text)
-        popup = GlossaryPopup(entry, session.context.settings.hsk_standard, session.context.style)
+        status = session.known.status_of(event.token)
+        if status == Status.LEARNING.value:
+            status = f"learning {session.known.entry(event.token.text).level}"
+        popup = GlossaryPopup(
+            entry, session.context.settings.hsk_standard, session.context.style, status
+        )
 
         def closed(result: PopupResult | None) -> None:
             if result is None:
@@ -271,6 +379,12 @@ class ReadingScreen(Screen[None]):
             if result.save_word:
                 saved = session.save_word(entry.word, event.sentence, event.sentence_id)
                 self.notify(f"saved {saved.word} to your vocabulary")
+            if result.status is not None:
+                new, level = result.status
+                session.known.set(event.token.text, Status(new), level)
+                self.notify(f"{event.token.text}: {new}", timeout=2)
+                self.view.relayout()
+                self._status()
 
         self.app.push_screen(popup, closed)
 
@@ -280,6 +394,8 @@ class ReadingScreen(Screen[None]):
         save_preferences(
             {
                 "pinyin": view.pinyin,
+                "pinyin_known": view.pinyin_known,
+                "mark_new": view.mark_new,
                 "english": view.english,
                 "colours": view.colours,
                 "stacked": view.stacked,
@@ -289,7 +405,38 @@ class ReadingScreen(Screen[None]):
     # -- toggles --------------------------------------------------------------------------
 
     def action_toggle_pinyin(self) -> None:
-        self.view.pinyin = not self.view.pinyin
+        """Pinyin over every word → only over words you don't know yet → none."""
+        view = self.view
+        if view.pinyin and view.pinyin_known:
+            view.pinyin_known = False
+            self.notify("pinyin over the words you don't know", timeout=2)
+        elif view.pinyin:
+            view.pinyin, view.pinyin_known = False, True
+        else:
+            view.pinyin = True
+        view.relayout()
+        self._remember()
+
+    # -- known words --------------------------------------------------------------------
+
+    def action_status(self, status: str, level: int | None = None) -> None:
+        _, placed = self.view.current()
+        if placed is None or self.session.known.status_of(placed.token) is None:
+            return
+        entry = self.session.known.set(placed.token.text, Status(status), level)
+        shown = f"learning {entry.level}" if entry.status == Status.LEARNING else entry.status
+        self.notify(f"{placed.token.text}: {shown}", timeout=2)
+        self.view.relayout()
+        self._status()
+
+    def action_mark_screen(self) -> None:
+        count = self.session.known.mark_known(self.view.visible_tokens())
+        self.notify(f"{count} new word{'s' if count != 1 else ''} marked known", timeout=2)
+        self.view.relayout()
+        self._status()
+
+    def action_toggle_new(self) -> None:
+        self.view.mark_new = not self.view.mark_new
         self.view.relayout()
         self._remember()
 

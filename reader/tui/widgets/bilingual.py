@@ -10,6 +10,7 @@ come into view.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from itertools import accumulate
 
@@ -30,6 +31,7 @@ from reader.tui.layout import (
     EnglishFor,
     Options,
     PlacedToken,
+    StatusFor,
     Styles,
     TokensFor,
     estimate_height,
@@ -85,12 +87,20 @@ class BilingualView(ScrollView, can_focus=True):
         tokens_for: TokensFor,
         english_for: EnglishFor,
         *,
+        status_for: StatusFor | None = None,
+        together_for: Callable[[str], tuple[str, ...]] | None = None,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.blocks = blocks
         self._tokens_for = tokens_for
         self._english_for = english_for
+        self._status_for = status_for
+        #: The sentence ids translated together with a sentence (an aligned translation).
+        self._together_for = together_for
+        #: Underline new words; pinyin over known words too.
+        self.mark_new = True
+        self.pinyin_known = True
         self.pinyin = True
         self.colours: str | None = None
         self.english = True
@@ -114,7 +124,16 @@ class BilingualView(ScrollView, can_focus=True):
         # has a cell of padding on each side).
         screen_width = self.app.size.width if self.is_attached else width
         stacked = self.stacked if self.stacked is not None else screen_width < STACK_BELOW
-        return Options(width, self.pinyin, self.colours, self.english, stacked, self.tone_numbers)
+        return Options(
+            width,
+            self.pinyin,
+            self.colours,
+            self.english,
+            stacked,
+            self.tone_numbers,
+            self.mark_new,
+            self.pinyin_known,
+        )
 
     def _styles(self) -> Styles:
         get = self.get_component_rich_style
@@ -182,13 +201,20 @@ class BilingualView(ScrollView, can_focus=True):
 
     def _draw_block(self, index: int, highlight: tuple[int, int] | None) -> BlockLayout:
         self._layout_styles = self._styles()
+        block = self.blocks[index]
+        together: frozenset[int] = frozenset()
+        if highlight is not None and self._together_for is not None:
+            group = set(self._together_for(block.sentences[highlight[0]].id))
+            together = frozenset(n for n, unit in enumerate(block.sentences) if unit.id in group)
         return layout_block(
-            self.blocks[index],
+            block,
             self.options(),
             self._layout_styles,
             self._tokens_for,
             self._english_for,
             highlight,
+            self._status_for,
+            together,
         )
 
     def _ensure_visible(self) -> None:
@@ -372,6 +398,21 @@ class BilingualView(ScrollView, can_focus=True):
         self.jump_to_block(block)
         if token:
             self.set_cursor(block, token)
+
+    def visible_tokens(self) -> list[Token]:
+        """The words on screen now (for marking every remaining new one known)."""
+        if not self._heights:
+            return []
+        top = int(self.scroll_y)
+        bottom = top + self.size.height
+        found: list[Token] = []
+        index = self.block_at(top)
+        while index < len(self.blocks) and self._offsets[index] < bottom:
+            for placed in self._layout(index).tokens:
+                if top <= self._offsets[index] + placed.line < bottom:
+                    found.append(placed.token)
+            index += 1
+        return found
 
     def action_select(self) -> None:
         block, placed = self.current()

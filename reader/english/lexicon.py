@@ -1,0 +1,297 @@
+"""Bilingual word evidence: what a Chinese sentence could say in English, as keys.
+
+Both sides are reduced to sets of small integer *keys* so that comparing a
+Chinese sentence with an English one is a set intersection:
+
+- an English sentence's keys are the stems of its content words
+  (:func:`~reader.english.english_text.content_keys`), ``#12`` for a number,
+  and ``@name`` for each capitalised word and run of two or three of them
+  (``Chia Pao-yü`` → ``@chia``, ``@paoyu``, ``@chiapaoyu``);
+- a Chinese word's keys are the same stems of its English senses (the
+  glossary's English first, then CC-CEDICT's, as the annotator gives them),
+  ``#12`` for a numeral, and ``@`` keys for the names it may be part of: the
+  pinyin of every two- or three-syllable window of Hanzi around it, in pinyin
+  and in Wade–Giles (贾宝玉 → ``@jiabaoyu``, ``@baoyu``, ``@chiapaoyu``…).
+  Name keys only ever meet capitalised English words, and a window is kept
+  only when the English has that name, so read the English side first.
+
+Each Chinese word keeps its own key set: coverage counts how many Chinese words
+found any of their keys in an English sentence, not how many keys matched, so a
+word with twenty senses is not twenty times the evidence. The :class:`Lexicon`
+also holds a document's learned word table (:meth:`Lexicon.learn`), keys found
+with a Chinese word in confidently aligned sentences that its dictionary senses
+lacked.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from reader.english.english_text import (
+    STOPWORDS,
+    content_keys,
+    english_words,
+    fold,
+)
+from reader.english.wadegiles import wade_giles
+from reader.hanzi import hanzi_count, is_hanzi
+from reader.language.annotate import Annotator, Token
+
+#: Senses read per Chinese word: CC-CEDICT lists the common ones first, and a
+#: word's twentieth sense is more often a chance match than a translation.
+SENSES_READ = 8
+_NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]|[^\x00-\u02ff\s]+")
+_DROPPED_SENSE = re.compile(r"^(?:old |archaic )?(?:variant of|see |also written|abbr\. )")
+_NUMERALS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_NAME_SYLLABLES = (2, 3)
+
+
+def chinese_number(text: str) -> int | None:
+    """十二 → 12, 一百二十 → 120, 第三 → 3, 二〇二一 → 2021; None if not a numeral."""
+    s = text.removeprefix("第")
+    if not s or any(ch not in _NUMERALS and ch not in _UNITS for ch in s):
+        return None
+    if all(ch in _NUMERALS for ch in s):
+        return int("".join(str(_NUMERALS[ch]) for ch in s)) if len(s) > 1 else _NUMERALS[s]
+    total, section, digit = 0, 0, None
+    for ch in s:
+        if ch in _NUMERALS:
+            digit = _NUMERALS[ch]
+        elif ch == "万":
+            total += (section + (digit or 0)) * 10000
+            section, digit = 0, None
+        else:
+            section += (1 if digit is None else digit) * _UNITS[ch]
+            digit = None
+    return total + section + (digit or 0)
+
+
+@lru_cache(maxsize=4096)
+def _spellings(pinyin: str) -> tuple[str, str]:
+    """A syllable as pinyin and as Wade–Giles, both folded (``Bǎo`` → ``bao``, ``pao``)."""
+    plain = fold(pinyin)
+    return plain, fold(wade_giles(plain))
+
+
+def sense_words(sense: str) -> list[str]:
+    """The English words of one dictionary sense, notes and Chinese cross-references removed."""
+    if _DROPPED_SENSE.match(sense):
+        return []
+    text = _NOTE.sub(" ", sense)
+    text = text.replace("classifier for", " ").replace("surname ", " ")
+    return english_words(text)
+
+
+def name_keys_of_words(words: Sequence[str]) -> list[str]:
+    """``@`` keys of an English text's capitalised words and runs of two or three of them."""
+    keys: list[str] = []
+    run: list[str] = []
+    for word in [*words, ""]:
+        if word[:1].isupper() and word.lower() not in STOPWORDS:
+            run.append(fold(word))
+            keys.append("@" + run[-1])
+            for size in (2, 3):
+                if len(run) >= size:
+                    keys.append("@" + "".join(run[-size:]))
+        else:
+            run = []
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class ChineseSentence:
+    """What the aligner knows of a Chinese sentence."""
+
+    #: Characters, whitespace excluded: the length statistic.
+    length: int
+    #: One key set per content word (a word whose senses gave any key).
+    words: tuple[frozenset[int], ...]
+    #: The jieba words behind :attr:`words`, in the same order (for learning).
+    texts: tuple[str, ...]
+    #: Every key of every word.
+    keys: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class EnglishSentence:
+    """What the aligner knows of an English sentence."""
+
+    length: int
+    #: Distinct keys: content-word stems, numbers, names.
+    keys: frozenset[int]
+
+
+class Lexicon:
+    """Turns sentences into keys, interning every key as an int for fast set work."""
+
+    def __init__(self, annotator: Annotator) -> None:
+        self.annotator = annotator
+        self._ids: dict[str, int] = {}
+        #: The ``@`` name keys of every English sentence read so far: a Chinese name
+        #: window is only worth a key if the English has that name somewhere.
+        self._english_names: set[str] = set()
+        self._word_keys: dict[tuple[str, tuple[str, ...]], frozenset[int]] = {}
+        #: Learned: a Chinese word → keys seen with it in confident links.
+        self._learned: dict[str, frozenset[int]] = {}
+
+    def key(self, text: str) -> int:
+        found = self._ids.get(text)
+        if found is None:
+            found = self._ids[text] = len(self._ids)
+        return found
+
+    def keys(self, texts: Iterable[str]) -> frozenset[int]:
+        return frozenset(self.key(t) for t in texts)
+
+    # -- English ---------------------------------------------------------------------------
+
+    def english(self, text: str) -> EnglishSentence:
+        words = english_words(text)
+        names = name_keys_of_words(words)
+        self._english_names.update(names)
+        keys = self.keys([*content_keys(words), *names])
+        return EnglishSentence(sum(not ch.isspace() for ch in text), keys)
+
+    # -- Chinese ---------------------------------------------------------------------------
+
+    def _sense_keys(self, token: Token) -> frozenset[int]:
+        cache_key = (token.text, token.pinyin)
+        found = self._word_keys.get(cache_key)
+        if found is not None:
+            return found
+        texts: list[str] = []
+        number = chinese_number(token.text)
+        if number is not None:
+            texts.append(f"#{number}")
+        for sense in token.definitions[:SENSES_READ]:
+            words = sense_words(sense.split(": ", 1)[-1] if ": " in sense[:4] else sense)
+            texts.extend(content_keys(words))
+            texts.extend(name_keys_of_words(words))
+        found = self._word_keys[cache_key] = self.keys(texts)
+        return found
+
+    def _name_windows(self, tokens: Sequence[Token]) -> list[set[str]]:
+        """For each token, the ``@`` keys of the name-sized Hanzi windows it is part of.
+
+        Only windows that some English sentence read so far has as a name are
+        kept (read the English first): a document has thousands of windows and
+        a few dozen names.
+        """
+        names = self._english_names
+        out: list[set[str]] = [set() for _ in tokens]
+        if not names:
+            return out
+        run: list[tuple[int, tuple[str, str]]] = []  # (token index, spellings) per Hanzi run
+
+        def flush() -> None:
+            for size in _NAME_SYLLABLES:
+                for start in range(len(run) - size + 1):
+                    window = run[start : start + size]
+                    for spelled in (
+                        "@" + "".join(s[0] for _, s in window),
+                        "@" + "".join(s[1] for _, s in window),
+                    ):
+                        if spelled in names:
+                            for owner, _ in window:
+                                out[owner].add(spelled)
+            run.clear()
+
+        for index, token in enumerate(tokens):
+            if token.is_hanzi and token.pinyin:
+                run.extend((index, _spellings(p)) for p in token.pinyin)
+            else:
+                flush()
+        flush()
+        return out
+
+    def chinese(self, text: str) -> ChineseSentence:
+        tokens = self.annotator.annotate(text)
+        windows = self._name_windows(tokens)
+        words: list[frozenset[int]] = []
+        texts: list[str] = []
+        for token, names in zip(tokens, windows, strict=True):
+            if token.is_hanzi:
+                senses = self._sense_keys(token)
+                learned = self._learned.get(token.text)
+                if learned:
+                    senses = senses | learned
+            elif token.text.strip().isdigit():
+                senses = self.keys([f"#{int(token.text.strip())}"])
+            else:
+                continue
+            if not senses:
+                continue
+            words.append(senses | self.keys(names) if names else senses)
+            texts.append(token.text)
+        length = sum(not ch.isspace() for ch in text)
+        keys = frozenset().union(*words) if words else frozenset()
+        return ChineseSentence(length, tuple(words), tuple(texts), keys)
+
+    def relearned(self, sentence: ChineseSentence) -> ChineseSentence:
+        """``sentence`` with the learned keys of its words added."""
+        if not self._learned:
+            return sentence
+        words = tuple(
+            w | self._learned[t] if t in self._learned else w
+            for w, t in zip(sentence.words, sentence.texts, strict=True)
+        )
+        keys = frozenset().union(*words) if words else frozenset()
+        return ChineseSentence(sentence.length, words, sentence.texts, keys)
+
+    # -- learning ----------------------------------------------------------------------------
+
+    def learn(
+        self,
+        pairs: Iterable[tuple[Sequence[ChineseSentence], Sequence[EnglishSentence]]],
+        *,
+        min_count: int = 2,
+        min_dice: float = 0.3,
+    ) -> int:
+        """Learn keys that go with Chinese words in confidently aligned sentence groups.
+
+        A Chinese word and an English key that occur together in at least
+        ``min_count`` linked groups, with a Dice coefficient of at least
+        ``min_dice`` over the groups, become part of the word's keys for the
+        next :meth:`chinese` call (a name the dictionary does not have, a
+        translator's habit). Returns how many (word, key) pairs were learned.
+        """
+        word_count: Counter[str] = Counter()
+        key_count: Counter[int] = Counter()
+        both: Counter[tuple[str, int]] = Counter()
+        for zh_group, en_group in pairs:
+            zh_words = {t for s in zh_group for t in s.texts if hanzi_count(t) == len(t)}
+            en_keys = frozenset().union(*(s.keys for s in en_group))
+            known = frozenset().union(*(s.keys for s in zh_group))
+            word_count.update(zh_words)
+            key_count.update(en_keys)
+            for word in zh_words:
+                for key in en_keys - known:
+                    both[word, key] += 1
+        learned: dict[str, set[int]] = {}
+        for (word, key), count in both.items():
+            if count < min_count:
+                continue
+            dice = 2 * count / (word_count[word] + key_count[key])
+            if dice >= min_dice and all(is_hanzi(ch) for ch in word):
+                learned.setdefault(word, set()).add(key)
+        for word, keys in learned.items():
+            self._learned[word] = self._learned.get(word, frozenset()) | frozenset(keys)
+        return sum(len(k) for k in learned.values())
