@@ -10,7 +10,7 @@ import argparse
 import json
 import shutil
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from reader import __version__
 from reader.cli_align import add_parsers as add_align_parsers
 from reader.cli_export import add_parsers as add_export_parsers
 from reader.cli_known import add_parsers as add_known_parsers
-from reader.cli_report import report_failures
+from reader.cli_report import report_failures, sentence_progress
 from reader.errors import ReaderError
 from reader.translate.base import TRANSLATORS
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from reader.context import Context
     from reader.document.units import Unit
     from reader.english.layer import English
+    from reader.translate.base import TranslatorInfo
+    from reader.translate.pipeline import Pipeline
 
 EXIT_USAGE = 2
 
@@ -220,12 +222,32 @@ def cmd_translate(args: argparse.Namespace) -> int:
     pipeline = context.pipeline(args.translator, beam=args.beam)
     info = pipeline.translator.info
     # Your edits and the translation memory first; the model only for the rest.
-    known = fixed_english(doc, context).lookup(reading_order(doc, title=is_file).units())
-    units = resolve(reading_order(doc, title=is_file).units(), known, pipeline)
+    order = reading_order(doc, title=is_file)
+    known = fixed_english(doc, context).lookup(order.units())
+    total = sum(len(b.sentences) for b in order.blocks)
+    with sentence_progress("translating", wanted=not sys.stdout.isatty()) as progress:
+        return _print_translation(
+            args, info, resolve(order.units(), known, pipeline), total, progress, pipeline
+        )
+
+
+def _print_translation(
+    args: argparse.Namespace,
+    info: TranslatorInfo,
+    resolved: Iterator[tuple[Unit, English]],
+    total: int,
+    progress: Callable[[int, int], None],
+    pipeline: Pipeline,
+) -> int:
+    def units() -> Iterator[tuple[Unit, English]]:
+        for done, pair in enumerate(resolved, 1):
+            progress(done, total)
+            yield pair
+
     if args.json:
         data = {
             "translator": {"name": info.name, "model": info.model, "version": info.version},
-            "sentences": [_english_json(unit, english) for unit, english in units],
+            "sentences": [_english_json(unit, english) for unit, english in units()],
         }
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return report_failures(pipeline.failures, pipeline.translated)
@@ -233,7 +255,7 @@ def cmd_translate(args: argparse.Namespace) -> int:
         print("# word-by-word gloss, not a translation (no model installed)")
     else:
         print(f"# machine translation: {info.label()}")
-    for unit, english in units:
+    for unit, english in units():
         marks = [english.flag or "", english.provenance if english.provenance in _FIXED else ""]
         mark = "".join(f"  [{m}]" for m in marks if m)
         missing = [c.zh for c in english.terms if not c.ok]

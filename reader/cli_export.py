@@ -19,20 +19,11 @@ from reader.translate.base import TRANSLATORS
 
 if TYPE_CHECKING:
     from reader.context import Context
+    from reader.document.model import Document
+    from reader.english.layer import English
     from reader.export.aligned import Progress
+    from reader.export.document import ExportReport
     from reader.store.vocab import VocabEntry
-
-
-def _progress() -> Progress | None:
-    """A one-line sentence counter on stderr when it is a terminal, else nothing."""
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        print(f"\rtranslating: {done}/{total} sentences", end=end, file=sys.stderr, flush=True)
-
-    return show
 
 
 def _context(document: str | None = None) -> Context:
@@ -42,9 +33,9 @@ def _context(document: str | None = None) -> Context:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from reader.cli_report import report_failures
+    from reader.cli_report import report_failures, sentence_progress
     from reader.document import load_document
-    from reader.export.document import ExportReport, export_document
+    from reader.export.document import ExportReport
 
     doc = load_document(args.file)
     out = Path(args.out) if args.out else default_out_path(args.file, args.format)
@@ -62,7 +53,24 @@ def cmd_export(args: argparse.Namespace) -> int:
             f"confidence {translation.alignment.confidence:.2f}",
             file=sys.stderr,
         )
-    written = export_document(
+    with sentence_progress(f"exporting {Path(args.file).name}") as progress:
+        written = _export(args, doc, out, context, human, progress, report := ExportReport())
+    print(f"wrote {written}")
+    return report_failures(report.failures, report.translated)
+
+
+def _export(
+    args: argparse.Namespace,
+    doc: Document,
+    out: Path,
+    context: Context,
+    human: dict[str, English] | None,
+    progress: Progress,
+    report: ExportReport,
+) -> Path:
+    from reader.export.document import export_document
+
+    return export_document(
         doc,
         args.format,
         out,
@@ -71,12 +79,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         pinyin=args.pinyin,
         force=args.force,
         layout=args.layout,
-        progress=_progress(),
-        report=(report := ExportReport()),
+        progress=progress,
+        report=report,
         human=human,
     )
-    print(f"wrote {written}")
-    return report_failures(report.failures, report.translated)
 
 
 def cmd_vocab(args: argparse.Namespace) -> int:

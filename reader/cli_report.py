@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 
 from reader.translate.pipeline import Failure
 
@@ -27,3 +29,43 @@ def report_failures(failures: Sequence[Failure], translated: int) -> int:
         file=sys.stderr,
     )
     return EXIT_NOTHING_TRANSLATED if translated == 0 else 0
+
+
+@contextlib.contextmanager
+def sentence_progress(label: str, *, wanted: bool = True) -> Iterator[Callable[[int, int], None]]:
+    """A progress bar on stderr when it is a terminal (sentences done / total, rate, time
+    left), for long work such as translating a novel; a no-op otherwise (pipes, CI), or
+    when not ``wanted`` (output streaming to the same terminal shows the progress itself)."""
+    if not wanted or not sys.stderr.isatty():
+        yield lambda done, total: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+
+    progress = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("sentences · {task.fields[rate]}"),
+        TimeRemainingColumn(),
+        console=Console(stderr=True),
+        transient=True,
+        # The work's own output goes where it was sent (a file, a pipe), never into the bar.
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    task = progress.add_task(label, total=None, rate="")
+    start = time.perf_counter()
+
+    def update(done: int, total: int) -> None:
+        elapsed = max(time.perf_counter() - start, 1e-6)
+        progress.update(task, completed=done, total=total, rate=f"{done / elapsed:.0f}/s")
+
+    with progress:
+        yield update

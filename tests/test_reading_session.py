@@ -26,7 +26,7 @@ def _session(path: Path = RESOLUTION, settings: Settings | None = None) -> Readi
 
 def _translate_all(session: ReadingSession) -> int:
     job = session.translation_job()
-    translations = list(job.run(threading.Event()))
+    translations = [t for _, t in job.run(threading.Event())]
     session.apply(translations)
     return len(job.units)
 
@@ -69,7 +69,7 @@ def test_a_glossary_edit_makes_exactly_the_sentences_with_the_term_stale(
     assert stale == len(using)
     job = session.translation_job()
     assert {u.id for u in job.units} == using  # only those are translated again
-    session.apply(list(job.run(threading.Event())))
+    session.apply([t for _, t in job.run(threading.Event())])
     for sid in using:
         assert "the Eight-Eight Strategy" in session.english_layer.translations[sid].en
     # An edit that no sentence uses makes nothing stale.
@@ -128,3 +128,24 @@ def test_the_library_lists_documents_by_when_they_were_last_opened(
         ReadingSession(doc, make_context()).save()
         time.sleep(0.01)
     assert [Path(s.path).name for s in recent_documents()] == ["first.txt", "second.txt"]
+
+
+def test_what_is_on_screen_is_translated_first(model_files: dict[str, Path]) -> None:
+    install(model_files["copy"])
+    session = _session()
+    front = len(session.blocks) - 4
+    job = session.translation_job(front, screen=2)
+    screen_ids = [u.id for b in session.blocks[front : front + 2] for u in b.sentences]
+    assert [u.id for u in job.phases[0][1]] == screen_ids
+    assert job.phases[0][0] == "screen" and job.size("screen") == len(screen_ids)
+    # Ahead: the blocks after the screen (two here, to the end); then the rest, in order.
+    assert [u.id for u in job.phases[1][1]] == [
+        u.id for b in session.blocks[front + 2 :] for u in b.sentences
+    ]
+    rest = [u.id for u in job.phases[2][1]]
+    assert rest == [u.id for b in session.blocks[:front] for u in b.sentences]
+    phases = [phase for phase, _ in job.run(threading.Event())]
+    first = phases.index("document")
+    assert set(phases[:first]) == {"screen", "ahead"} and phases[0] == "screen"
+    # Nothing is translated twice: a new job after these arrive has nothing left.
+    assert job.covers(screen_ids[0]) and not job.covers(rest[0])

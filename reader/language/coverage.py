@@ -262,10 +262,19 @@ def _section_counts(section: Section, annotator: Annotator, simplify: Simplifier
     return WordCounts.from_tokens(tokens, simplify)
 
 
-def count_document(doc: Document, annotator: Annotator, simplify: Simplifier) -> DocumentCounts:
-    """Segment every paragraph of ``doc`` (slow for a book: see :class:`CountsCache`)."""
+def count_document(
+    doc: Document,
+    annotator: Annotator,
+    simplify: Simplifier,
+    cancel: threading.Event | None = None,
+) -> DocumentCounts:
+    """Segment every paragraph of ``doc`` (slow for a book: see :class:`CountsCache`).
+
+    ``cancel`` stops between sections (the reader is closing): a ReaderError."""
     sections = []
     for section in doc.walk():
+        if cancel is not None and cancel.is_set():
+            raise ReaderError("counting the document's words was cancelled")
         counts = _section_counts(section, annotator, simplify)
         if counts.words or counts.names or counts.numbers:
             sections.append(SectionCounts(section.id, section.title, counts))
@@ -351,11 +360,11 @@ class CountsCache:
             return None
         return _counts_from_json(text, sha256)
 
-    def counts(self, doc: Document) -> DocumentCounts:
+    def counts(self, doc: Document, cancel: threading.Event | None = None) -> DocumentCounts:
         found = self.cached(doc.source_sha256)
         if found is not None:
             return found
-        counts = count_document(doc, self.annotator, self.simplify)
+        counts = count_document(doc, self.annotator, self.simplify, cancel)
         # A read-only cache folder: still correct, only slower next time.
         with contextlib.suppress(ReaderError):
             write_text(self.path(doc.source_sha256), _counts_json(counts))

@@ -9,6 +9,7 @@ in the database together; coverage is recomputed from the counts in memory.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 
 from reader.document.model import Document
@@ -36,9 +37,11 @@ class ReadingWords:
 
     # -- slow, for a worker ---------------------------------------------------------
 
-    def prepare(self, doc: Document) -> Prepared:
-        """The document's word counts (cached after the first time) and your statuses."""
-        counts = CountsCache(self.words.annotator).counts(doc)
+    def prepare(self, doc: Document, cancel: threading.Event | None = None) -> Prepared:
+        """The document's word counts (cached after the first time) and your statuses.
+
+        ``cancel`` stops the counting between sections (a ReaderError)."""
+        counts = CountsCache(self.words.annotator).counts(doc, cancel)
         return counts, self.words.by_key(counts.total.words)
 
     def use(self, prepared: Prepared) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +37,10 @@ if TYPE_CHECKING:
     from reader.english.human import HumanTranslation
 
 GLOSS = TranslatorInfo("gloss")
+#: Screens translated ahead of the reader before the rest of the document.
+AHEAD_SCREENS = 3
+#: Units per pipeline run of a job: a few full batches.
+JOB_CHUNK = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,20 +64,44 @@ class ContentsEntry:
 
 @dataclass(frozen=True, slots=True)
 class TranslationJob:
-    """Machine translation of the units still without it, for a worker thread to run."""
+    """Machine translation of the units still without it, for a worker thread to run.
+
+    In the order a reader needs it: what is on screen, then a few screens ahead,
+    then the rest of the document in reading order. Each part is its own pipeline
+    run, so the screen's sentences wait for nothing else (the cache lookup of a
+    whole novel's 100,000 sentences included).
+    """
 
     pipeline: Pipeline
-    units: tuple[Unit, ...]
+    #: ``(phase, units)``: ``screen``, ``ahead``, ``document``.
+    phases: tuple[tuple[str, tuple[Unit, ...]], ...]
 
     @property
     def info(self) -> TranslatorInfo:
         return self.pipeline.translator.info
 
-    def run(self, cancel: threading.Event) -> Iterator[Translation]:
-        """Translations in reading order, as batches finish (cached ones at once)."""
-        if self.info.name == "gloss" or not self.units:
-            return iter(())
-        return self.pipeline.run(self.units, cancel)
+    @property
+    def units(self) -> tuple[Unit, ...]:
+        return tuple(u for _, units in self.phases for u in units)
+
+    def size(self, phase: str) -> int:
+        return sum(len(units) for name, units in self.phases if name == phase)
+
+    def covers(self, unit_id: str, phases: tuple[str, ...] = ("screen", "ahead")) -> bool:
+        return any(u.id == unit_id for name, units in self.phases if name in phases for u in units)
+
+    def run(self, cancel: threading.Event) -> Iterator[tuple[str, Translation]]:
+        """``(phase, translation)`` as batches finish (cached ones at once)."""
+        if self.info.name == "gloss":
+            return
+        for phase, units in self.phases:
+            # In chunks: a jump cancels within one chunk, and a novel's 100,000 cache
+            # lookups never stand between the reader and the next screen.
+            for start in range(0, len(units), JOB_CHUNK):
+                for translation in self.pipeline.run(units[start : start + JOB_CHUNK], cancel):
+                    yield phase, translation
+                if cancel.is_set():
+                    return
 
 
 def _occurrences(text: str, query: str) -> list[int]:
@@ -170,17 +198,30 @@ class ReadingSession:
         self.english_layer.fixed.update(fixed)
         return sorted({i for sid in fixed if (i := self.order.block_index(sid)) is not None})
 
-    def translation_job(self) -> TranslationJob:
-        """What is left to translate (UI thread); a worker runs the job."""
+    def translation_job(self, front: int = 0, screen: int = 1) -> TranslationJob:
+        """What is left to translate (UI thread), the ``screen`` blocks from block ``front``
+        first, then :data:`AHEAD_SCREENS` screens ahead, then the rest; a worker runs it."""
         pipeline = self.context.pipeline()
         self.translator_info = pipeline.translator.info
         layer = self.english_layer
-        units = tuple(
-            u
-            for u in self.order.units()
-            if u.id not in layer.translations and u.id not in layer.fixed
+
+        def missing(blocks: Iterable[Block]) -> tuple[Unit, ...]:
+            return tuple(
+                u
+                for b in blocks
+                for u in b.sentences
+                if u.id not in layer.translations and u.id not in layer.fixed
+            )
+
+        front = max(0, min(front, len(self.blocks) - 1))
+        screen = max(1, screen)
+        ahead_end = front + screen * (1 + AHEAD_SCREENS)
+        on_screen = missing(self.blocks[front : front + screen])
+        ahead = missing(self.blocks[front + screen : ahead_end])
+        rest = missing(b for i, b in enumerate(self.blocks) if not front <= i < ahead_end)
+        return TranslationJob(
+            pipeline, (("screen", on_screen), ("ahead", ahead), ("document", rest))
         )
-        return TranslationJob(pipeline, units)
 
     def apply(self, translations: list[Translation]) -> list[int]:
         """Take a worker's translations; returns the blocks to draw again."""

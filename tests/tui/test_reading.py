@@ -637,3 +637,24 @@ def _shaded(line: Sequence[object], x: int, shade: object) -> bool:
             return style is not None and style.bgcolor == getattr(shade, "bgcolor", None)
         position += width
     return False
+
+
+async def test_a_jump_is_translated_before_the_rest(model_files: dict[str, Path]) -> None:
+    from tests.conftest import HLM
+
+    install(model_files["copy"])
+    app = ReaderApp(str(HLM))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        await pilot.press("end")
+        session = screen.session
+        last = session.blocks[-1].sentences[-1]
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if session.english_for(last.id, last.text).provenance == "mt":
+                break
+        assert session.english_for(last.id, last.text).provenance == "mt"
+        # The middle of the book is still waiting: the jump went first.
+        middle = session.blocks[len(session.blocks) // 2].sentences[0]
+        assert session.english_for(middle.id, middle.text).provenance != "mt"
+        assert "translating" in str(screen.query_one("#status", Static).render())

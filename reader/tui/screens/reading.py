@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -70,8 +71,18 @@ class KnownWordsLoaded(Message):
 
 
 class TranslationsArrived(Message):
-    def __init__(self, translations: list[Translation]) -> None:
+    def __init__(self, translations: list[Translation], phase: str = "document") -> None:
         self.translations = translations
+        #: ``screen``, ``ahead`` or ``document``: which part of the job they are from.
+        self.phase = phase
+        super().__init__()
+
+
+class Problem(Message):
+    """Something the reader should know (the saved English or word counts could not be read)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
         super().__init__()
 
 
@@ -138,6 +149,12 @@ class ReadingScreen(Screen[None]):
         self._aligning = english is not None
         self._cancel = threading.Event()
         self._translating = False
+        self._job: TranslationJob | None = None
+        #: Set when the screen goes: long background work stops at its next step.
+        self._leaving = threading.Event()
+        self._follow: Timer | None = None
+        self._phase = "screen"
+        self._phase_done = 0
         self._matches: list[Match] = []
         self._match = -1
 
@@ -188,6 +205,7 @@ class ReadingScreen(Screen[None]):
 
     def on_unmount(self) -> None:
         self._cancel.set()
+        self._leaving.set()
         self.session.save()
 
     # -- background work: workers post messages, handlers change state ------------------
@@ -197,7 +215,7 @@ class ReadingScreen(Screen[None]):
         try:
             fixed = self.session.load_language()
         except ReaderError as exc:  # the saved English could not be read: say so, read on
-            self.post_message(TranslationStopped(str(exc)))
+            self.post_message(Problem(str(exc)))
             fixed = {}
         self.post_message(LanguageLoaded(fixed))
 
@@ -237,9 +255,10 @@ class ReadingScreen(Screen[None]):
     def load_known_words(self) -> None:
         """The document's word counts (seconds for a novel the first time, then cached)."""
         try:
-            prepared = self.session.known.prepare(self.session.doc)
+            prepared = self.session.known.prepare(self.session.doc, self._leaving)
         except ReaderError as exc:
-            self.post_message(TranslationStopped(f"known words: {exc}"))
+            if not self._leaving.is_set():
+                self.post_message(Problem(f"known words: {exc}"))
             return
         self.post_message(KnownWordsLoaded(prepared))
 
@@ -249,10 +268,16 @@ class ReadingScreen(Screen[None]):
         self._status()
 
     def _start_translation(self) -> None:
-        """Translate what has no machine translation yet (again after a glossary edit)."""
+        """Translate what has no machine translation yet: this screen first, then ahead,
+        then the rest (again after a glossary edit or a jump)."""
         self._cancel.set()
         self._cancel = threading.Event()
-        job = self.session.translation_job()
+        view = self.view
+        front = view.block_at(int(view.scroll_y))
+        screen = view.block_at(int(view.scroll_y) + view.size.height) - front + 1
+        job = self.session.translation_job(front, screen)
+        self._job = job
+        self._phase, self._phase_done = "screen", 0
         self._translating = bool(job.units) and job.info.name != "gloss"
         self._status()
         if self._translating:
@@ -261,26 +286,50 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="translate")
     def translate(self, job: TranslationJob, cancel: threading.Event) -> None:
         batch: list[Translation] = []
+        phase = "screen"
         try:
-            for translation in job.run(cancel):
+            for part, translation in job.run(cancel):
                 if cancel.is_set():
                     return
+                if part != phase and batch:
+                    self.post_message(TranslationsArrived(batch, phase))
+                    batch = []
+                phase = part
                 batch.append(translation)
-                if len(batch) >= APPLY_EVERY:
-                    self.post_message(TranslationsArrived(batch))
+                # The screen's sentences as each batch comes; later ones in bigger steps.
+                if len(batch) >= (1 if part == "screen" else APPLY_EVERY):
+                    self.post_message(TranslationsArrived(batch, phase))
                     batch = []
         except Exception as exc:  # a broken model must not take the reader down
             self.post_message(TranslationStopped(f"translation stopped: {exc}"))
             return
         if batch:
-            self.post_message(TranslationsArrived(batch))
+            self.post_message(TranslationsArrived(batch, phase))
         if not cancel.is_set():
             self.post_message(TranslationStopped())
 
     @on(TranslationsArrived)
     def _translations_arrived(self, message: TranslationsArrived) -> None:
+        if message.phase != self._phase:
+            self._phase, self._phase_done = message.phase, 0
+        self._phase_done += len(message.translations)
         self.view.relayout(self.session.apply(message.translations))
         self._status()
+
+    @on(Problem)
+    def _problem(self, message: Problem) -> None:
+        self.notify(message.text, severity="error", timeout=10)
+
+    def _follow_the_reader(self) -> None:
+        """After a jump: if the new screen is not already next, translate it first."""
+        job = self._job
+        if not self._translating or job is None:
+            return
+        block = self.session.blocks[self.view.cursor.block]
+        layer = self.session.english_layer
+        waiting = [u.id for u in block.sentences if u.id not in layer.translations]
+        if waiting and not job.covers(waiting[0]):
+            self._start_translation()
 
     @on(TranslationStopped)
     def _translation_stopped(self, message: TranslationStopped) -> None:
@@ -304,8 +353,15 @@ class ReadingScreen(Screen[None]):
             text = "English: ≈ gloss, word by word · no model: reader models install zh en"
         elif info.name == "gloss":
             text = "English: gloss; machine translation starting…"
+        elif self._translating and self._job is not None and self._phase != "document":
+            where = "this screen" if self._phase == "screen" else "ahead"
+            size = self._job.size(self._phase)
+            text = f"English: {info.label()} · translating {where}… {self._phase_done}/{size}"
         elif self._translating:
-            text = f"English: {info.label()} · translating {session.translated}/{session.total}"
+            text = (
+                f"English: {info.label()} · translating the document "
+                f"{session.translated:,}/{session.total:,}"
+            )
         else:
             text = f"English: {info.label()} (machine translation)"
         marks = len(session.state.bookmarks)
@@ -351,6 +407,10 @@ class ReadingScreen(Screen[None]):
     def on_bilingual_view_cursor_moved(self, event: BilingualView.CursorMoved) -> None:
         self.session.move_to(event.index, self.view.cursor.token)
         self._status()
+        # A jump (contents, search, ], a bookmark): that screen first, within a batch.
+        if self._follow is not None:
+            self._follow.stop()
+        self._follow = self.set_timer(0.2, self._follow_the_reader)
 
     # -- the popup ----------------------------------------------------------------------
 
@@ -639,5 +699,6 @@ class ReadingScreen(Screen[None]):
 
     def action_quit_reader(self) -> None:
         self._cancel.set()
+        self._leaving.set()
         self.session.save()
         self.app.exit()
