@@ -658,3 +658,23 @@ async def test_a_jump_is_translated_before_the_rest(model_files: dict[str, Path]
         middle = session.blocks[len(session.blocks) // 2].sentences[0]
         assert session.english_for(middle.id, middle.text).provenance != "mt"
         assert "translating" in str(screen.query_one("#status", Static).render())
+
+
+async def test_a_failing_model_is_said_in_the_status_line_until_dismissed(
+    model_files: dict[str, Path],
+) -> None:
+    model = install(model_files["copy"])
+    (model.path / "model" / "model.bin").write_bytes(b"damaged after install" * 100)
+    app = ReaderApp(str(PARTY_BUILDING))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await ready(pilot)
+        status = screen.query_one("#status", Static)
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if "not translated" in str(status.render()):
+                break
+        assert "⚠" in str(status.render()) and "not translated" in str(status.render())
+        await pilot.pause(1)  # a toast would be gone by now; the status line keeps it
+        assert "not translated" in str(status.render())
+        await pilot.press("escape")
+        assert "not translated" not in str(status.render())

@@ -150,6 +150,9 @@ class ReadingScreen(Screen[None]):
         self._cancel = threading.Event()
         self._translating = False
         self._job: TranslationJob | None = None
+        #: A problem the status line shows until Escape dismisses it (not a vanishing toast).
+        self._alert = ""
+        self._failed = 0
         #: Set when the screen goes: long background work stops at its next step.
         self._leaving = threading.Event()
         self._follow: Timer | None = None
@@ -313,6 +316,11 @@ class ReadingScreen(Screen[None]):
         if message.phase != self._phase:
             self._phase, self._phase_done = message.phase, 0
         self._phase_done += len(message.translations)
+        failed = [t for t in message.translations if t.flag == "failed"]
+        if failed:
+            self._failed += len(failed)
+            reason = failed[0].reason or "the model failed"
+            self._alert = f"⚠ {self._failed} not translated (≈ gloss): {reason} · esc"
         self.view.relayout(self.session.apply(message.translations))
         self._status()
 
@@ -335,7 +343,7 @@ class ReadingScreen(Screen[None]):
     def _translation_stopped(self, message: TranslationStopped) -> None:
         self._translating = False
         if message.error:
-            self.notify(message.error, severity="error")
+            self._alert = f"⚠ {message.error} · esc"
         self._status()
 
     def _status(self) -> None:
@@ -367,7 +375,8 @@ class ReadingScreen(Screen[None]):
         marks = len(session.state.bookmarks)
         progress = f"{session.state.progress:.0%}"
         self.query_one("#status", Static).update(
-            f"{text}   │ {progress}"
+            (f"{self._alert}   │ " if self._alert else "")
+            + f"{text}   │ {progress}"
             + self._coverage()
             + (f" │ {marks} bookmark{'s' if marks != 1 else ''}" if marks else "")
             + self._provenance()
@@ -680,6 +689,9 @@ class ReadingScreen(Screen[None]):
     # -- the rest ------------------------------------------------------------------------------
 
     def action_close_panels(self) -> None:
+        if self._alert:
+            self._alert = ""
+            self._status()
         self.query_one("#toc").display = False
         self.query_one("#search").display = False
         self.view.focus()
