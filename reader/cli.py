@@ -194,7 +194,9 @@ def _is_path(argument: str) -> bool:
         exists = Path(argument).exists()
     except (OSError, ValueError):  # far too long for a file name, or a NUL: it is text
         return False
-    looks_like_path = not any("\u3400" <= ch <= "\u9fff" for ch in argument) and (
+    from reader.hanzi import has_hanzi
+
+    looks_like_path = not has_hanzi(argument) and (
         "/" in argument or Path(argument).suffix.lower() in (".txt", ".md")
     )
     if not exists and looks_like_path:

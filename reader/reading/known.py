@@ -19,6 +19,7 @@ from reader.language.coverage import (
     Coverage,
     DocumentCounts,
     KnownWords,
+    WordCounts,
     coverage_of,
     kind,
 )
@@ -31,9 +32,9 @@ class ReadingWords:
     def __init__(self, words: KnownWords) -> None:
         self.words = words
         self.counts: DocumentCounts | None = None
+        self._total: WordCounts | None = None
         #: Statuses by stored (simplified) form; a word not in it is new once loaded.
         self._status: dict[str, Status] = {}
-        self._loaded = False
 
     # -- slow, for a worker ---------------------------------------------------------
 
@@ -47,8 +48,9 @@ class ReadingWords:
     def use(self, prepared: Prepared) -> None:
         """Take what :meth:`prepare` found (UI thread)."""
         self.counts, statuses = prepared
+        # Summed once: the view asks for a status per word it draws.
+        self._total = self.counts.total
         self._status.update(statuses)
-        self._loaded = True
 
     # -- what the view asks ---------------------------------------------------------
 
@@ -60,7 +62,7 @@ class ReadingWords:
         found = self._status.get(key)
         if found is not None:
             return found.value
-        if not self._loaded or self.counts is None or key not in self.counts.total.words:
+        if self._total is None or key not in self._total.words:
             # Not one of the document's counted words (or not loaded yet): ask once.
             found = self.words.by_key([key]).get(key, Status.NEW)
             self._status[key] = found
@@ -92,10 +94,10 @@ class ReadingWords:
 
     def coverage(self, section_id: str | None = None) -> Coverage | None:
         """Coverage of a section (its own paragraphs), or of the document; None until loaded."""
-        if self.counts is None:
+        if self.counts is None or self._total is None:
             return None
         if section_id is None:
-            return coverage_of(self.counts.total, self._status)
+            return coverage_of(self._total, self._status)
         for section in self.counts.sections:
             if section.id == section_id:
                 return coverage_of(section.counts, self._status)

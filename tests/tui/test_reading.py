@@ -493,9 +493,9 @@ async def test_post_editing_in_place_save_cancel_and_choose(user_dirs: Path) -> 
 
 
 async def test_home_end_and_the_word_are_where_you_left_them() -> None:
-    from tests.conftest import HLM
+    from tests.conftest import AQ
 
-    app = ReaderApp(str(HLM))
+    app = ReaderApp(str(AQ))
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await ready(pilot)
         view = screen.query_one(BilingualView)
@@ -516,7 +516,7 @@ async def test_home_end_and_the_word_are_where_you_left_them() -> None:
         block, token = view.cursor.block, view.cursor.token
         word = view.current()[1]
         assert word is not None
-    again = ReaderApp(str(HLM))
+    again = ReaderApp(str(AQ))
     async with again.run_test(size=(100, 30)) as pilot:
         screen = await ready(pilot)
         await pilot.pause(0.2)
