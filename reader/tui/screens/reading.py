@@ -335,7 +335,11 @@ class ReadingScreen(Screen[None]):
             return
         block = self.session.blocks[self.view.cursor.block]
         layer = self.session.english_layer
-        waiting = [u.id for u in block.sentences if u.id not in layer.translations]
+        waiting = [
+            u.id
+            for u in block.sentences
+            if u.id not in layer.translations and u.id not in layer.fixed
+        ]
         if waiting and not job.covers(waiting[0]):
             self._start_translation()
 
