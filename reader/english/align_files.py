@@ -25,17 +25,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from reader import __version__
 from reader.document.load import load_text
 from reader.english.links import LOW_CONFIDENCE, MISMATCH_CONFIDENCE, DocumentAlignment
 from reader.errors import ReaderError
-from reader.store.output import one_line, output_text, xml_safe
+from reader.store import tmx as tmxlib
+from reader.store.output import one_line, output_text
 
 if TYPE_CHECKING:
     from reader.context import Context
 
 FORMATS = ("links", "tsv", "tmx", "json")
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,28 +158,16 @@ def _write_tsv(rows: Sequence[Row], handle: TextIO) -> None:
 
 def _write_tmx(rows: Sequence[Row], handle: TextIO) -> None:
     tmx = ET.Element("tmx", version="1.4")
-    header = {
-        "creationtool": "reader",
-        "creationtoolversion": __version__,
-        "datatype": "plaintext",
-        "segtype": "sentence",
-        "adminlang": "en",
-        "srclang": "zh-CN",
-        "o-tmf": "reader",
-    }
-    ET.SubElement(tmx, "header", header)
+    tmx.append(tmxlib.header())
     body = ET.SubElement(tmx, "body")
     for row in rows:
         if not row.zh_ids or not row.en_ids:
             continue
-        tu = ET.SubElement(body, "tu", tuid=",".join(row.zh_ids))
-        ET.SubElement(tu, "prop", type="x-confidence").text = f"{row.confidence:.3f}"
+        props = [("x-confidence", f"{row.confidence:.3f}")]
         if row.low:
-            ET.SubElement(tu, "prop", type="x-low-confidence").text = "true"
-        ET.SubElement(tu, "prop", type="x-english-ids").text = ",".join(row.en_ids)
-        for lang, text in (("zh-CN", row.zh), ("en", row.en)):
-            tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
-            ET.SubElement(tuv, "seg").text = xml_safe(one_line(text))
+            props.append(("x-low-confidence", "true"))
+        props.append(("x-english-ids", ",".join(row.en_ids)))
+        body.append(tmxlib.unit(row.zh, row.en, props, tuid=",".join(row.zh_ids)))
     ET.indent(tmx)
     handle.write('<?xml version="1.0" encoding="UTF-8"?>\n')
     handle.write(ET.tostring(tmx, encoding="unicode"))

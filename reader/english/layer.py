@@ -105,7 +105,7 @@ class FixedEnglish:
                 found[unit.id] = self.human[unit.id]
             else:
                 rest.append(unit)
-        if self.memory is not None and rest:
+        if self.memory is not None and rest and not self.memory.is_empty():
             hits = self.memory.lookup_many(u.text for u in rest)
             for unit in rest:
                 hit = hits.get(memory_key(unit.text))

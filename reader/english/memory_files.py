@@ -15,12 +15,11 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from reader import __version__
 from reader.errors import ReaderError
+from reader.store import tmx
 from reader.store.memory import TranslationMemory
-from reader.store.output import one_line, output_text, xml_safe
+from reader.store.output import one_line, output_text
 
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 #: The biggest file imported at once (a TMX of several million units is ~1 GB).
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
 
@@ -32,7 +31,7 @@ class ImportResult:
 
 
 def _lang(tuv: ET.Element) -> str:
-    return (tuv.get(_XML_LANG) or tuv.get("lang") or "").lower()
+    return (tuv.get(tmx.XML_LANG) or tuv.get("lang") or "").lower()
 
 
 #: TMX inline elements whose content is the original file's markup, not text.
@@ -133,26 +132,10 @@ def export_memory(memory: TranslationMemory, path: Path, *, force: bool = False)
                 out.write("\t".join(one_line(c) for c in cells) + "\n")
                 count += 1
             return count
-        header = ET.Element(
-            "header",
-            {
-                "creationtool": "reader",
-                "creationtoolversion": __version__,
-                "datatype": "plaintext",
-                "segtype": "sentence",
-                "adminlang": "en",
-                "srclang": "zh-CN",
-                "o-tmf": "reader",
-            },
-        )
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n  ')
-        out.write(ET.tostring(header, encoding="unicode") + "\n  <body>\n")
+        out.write(tmx.PROLOGUE)
+        out.write(ET.tostring(tmx.header(), encoding="unicode") + "\n  <body>\n")
         for entry in memory.entries():
-            tu = ET.Element("tu")
-            ET.SubElement(tu, "prop", type="x-reader-origin").text = xml_safe(entry.origin)
-            for lang, text in (("zh-CN", entry.source), ("en", entry.target)):
-                tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
-                ET.SubElement(tuv, "seg").text = xml_safe(one_line(text))
+            tu = tmx.unit(entry.source, entry.target, [("x-reader-origin", entry.origin)])
             out.write("    " + ET.tostring(tu, encoding="unicode") + "\n")
             count += 1
         out.write("  </body>\n</tmx>\n")

@@ -12,29 +12,19 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from typing import TextIO
 
-from reader import __version__
 from reader.document.units import TITLE_ID
 from reader.export.aligned import FIXED_PROVENANCE, AlignedDocument, translator_note
-from reader.store.output import one_line, xml_safe
-
-SOURCE_LANG = "zh-CN"
-TARGET_LANG = "en"
-_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+from reader.store import tmx
 
 
 def _tu(
     unit_id: str, zh: str, en: str, section: str | None, provenance: str, origin: str = ""
 ) -> ET.Element:
-    tu = ET.Element("tu", tuid=unit_id)
-    if section:
-        ET.SubElement(tu, "prop", type="x-section").text = section
-    ET.SubElement(tu, "prop", type="x-reader-provenance").text = provenance
+    props = [("x-section", section)] if section else []
+    props.append(("x-reader-provenance", provenance))
     if origin and provenance in FIXED_PROVENANCE:
-        ET.SubElement(tu, "prop", type="x-reader-origin").text = xml_safe(one_line(origin))
-    for lang, text in ((SOURCE_LANG, zh), (TARGET_LANG, en)):
-        tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
-        ET.SubElement(tuv, "seg").text = xml_safe(one_line(text))
-    return tu
+        props.append(("x-reader-origin", origin))
+    return tmx.unit(zh, en, props, tuid=unit_id)
 
 
 Unit = tuple[str, str, str, str | None, str, str]
@@ -58,24 +48,13 @@ def units(aligned: AlignedDocument) -> Iterator[Unit]:
 
 def write_tmx(aligned: AlignedDocument, out: TextIO) -> None:
     info = aligned.translator
-    header = ET.Element(
-        "header",
-        {
-            "creationtool": "reader",
-            "creationtoolversion": __version__,
-            "datatype": "plaintext",
-            "segtype": "sentence",
-            "adminlang": "en",
-            "srclang": SOURCE_LANG,
-            "o-tmf": "reader",
-        },
-    )
+    header = tmx.header()
     ET.SubElement(header, "note").text = translator_note(info, aligned.fixed)
     ET.SubElement(header, "prop", type="x-reader-translator").text = info.name
     if info.model:
         ET.SubElement(header, "prop", type="x-reader-model").text = info.label()
     ET.SubElement(header, "prop", type="x-source-sha256").text = aligned.sha256
-    out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n  ')
+    out.write(tmx.PROLOGUE)
     out.write(ET.tostring(header, encoding="unicode"))
     out.write("\n  <body>\n")
     for unit in units(aligned):

@@ -43,6 +43,7 @@ from reader.hanzi import HANZI_RUN, is_hanzi
 from reader.language.annotate import Annotator, Token
 from reader.language.dictionary import Dictionary
 from reader.language.style import TONE_MARKS, PinyinStyle
+from reader.language.vocabulary import card
 from reader.store.atomic import write_text
 from reader.store.paths import cache_dir
 from reader.store.vocab import VocabEntry
@@ -507,17 +508,7 @@ def unknown_words(
                     if key in seen:
                         seen[key].count += 1
                         continue
-                    entry = VocabEntry(
-                        token.text,
-                        style.text(token.pinyin),
-                        token.definitions[0],
-                        " ".join(sentence.text.split()),
-                        doc.title,
-                        doc.source_sha256,
-                        sentence.id,
-                        today,
-                    )
-                    seen[key] = _Seen(entry, 1, len(seen))
+                    seen[key] = _Seen(card(token, sentence, doc, style, today), 1, len(seen))
     statuses = words.by_key(seen)
     new = [s for k, s in seen.items() if statuses.get(k, Status.NEW) is Status.NEW]
     return [s.entry for s in sorted(new, key=lambda s: (-s.count, s.order))]

@@ -9,12 +9,28 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterator
 
-from reader.document.model import Document
+from reader.document.model import Document, Sentence
 from reader.errors import ReaderError
-from reader.language.annotate import Annotator
+from reader.language.annotate import Annotator, Token
 from reader.language.hsk import BAND
 from reader.language.style import TONE_MARKS, PinyinStyle
 from reader.store.vocab import VocabEntry
+
+
+def card(
+    token: Token, sentence: Sentence, doc: Document, style: PinyinStyle, today: str
+) -> VocabEntry:
+    """A word met in a sentence, as a flash card: pinyin in ``style``, first definition."""
+    return VocabEntry(
+        token.text,
+        style.text(token.pinyin),
+        token.definitions[0],
+        " ".join(sentence.text.split()),
+        doc.title,
+        doc.source_sha256,
+        sentence.id,
+        today,
+    )
 
 
 def words_above(
@@ -54,13 +70,4 @@ def _words_above(
                     elif token.hsk <= level:
                         continue
                     seen.add(token.text)
-                    yield VocabEntry(
-                        token.text,
-                        style.text(token.pinyin),
-                        token.definitions[0],
-                        " ".join(sentence.text.split()),
-                        doc.title,
-                        doc.source_sha256,
-                        sentence.id,
-                        today,
-                    )
+                    yield card(token, sentence, doc, style, today)

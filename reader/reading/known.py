@@ -33,6 +33,9 @@ class ReadingWords:
         self.words = words
         self.counts: DocumentCounts | None = None
         self._total: WordCounts | None = None
+        #: Coverage by section id (None: the document), until a status changes: the
+        #: status line asks on every key press, and a novel has 30,000 distinct words.
+        self._coverage: dict[str | None, Coverage | None] = {}
         #: Statuses by stored (simplified) form; a word not in it is new once loaded.
         self._status: dict[str, Status] = {}
 
@@ -51,6 +54,7 @@ class ReadingWords:
         # Summed once: the view asks for a status per word it draws.
         self._total = self.counts.total
         self._status.update(statuses)
+        self._coverage.clear()
 
     # -- what the view asks ---------------------------------------------------------
 
@@ -78,6 +82,7 @@ class ReadingWords:
         """Mark a word (saved when this returns)."""
         entry = self.words.set(word, status, level)
         self._status[self.words.simplify(word)] = entry.status
+        self._coverage.clear()
         return entry
 
     def mark_known(self, tokens: Iterable[Token]) -> int:
@@ -88,12 +93,18 @@ class ReadingWords:
         self.words.set_many(new, Status.KNOWN, only_new=True)
         for word in new:
             self._status[self.words.simplify(word)] = Status.KNOWN
+        self._coverage.clear()
         return len(new)
 
     # -- coverage -----------------------------------------------------------------------
 
     def coverage(self, section_id: str | None = None) -> Coverage | None:
         """Coverage of a section (its own paragraphs), or of the document; None until loaded."""
+        if section_id not in self._coverage:
+            self._coverage[section_id] = self._compute(section_id)
+        return self._coverage[section_id]
+
+    def _compute(self, section_id: str | None) -> Coverage | None:
         if self.counts is None or self._total is None:
             return None
         if section_id is None:

@@ -43,11 +43,16 @@ CREATE INDEX IF NOT EXISTS memory_recent ON memory (key, updated);
 SCHEMA_VERSION = 1
 
 
-class EnglishDatabase:
-    """One connection, thread-safe; every write is a transaction."""
+class UserDatabase:
+    """One SQLite file of the user's own data: one connection, thread-safe, every write a
+    transaction, every failure one line that names the file and says nothing was changed."""
 
-    def __init__(self, path: Path | None = None) -> None:
-        self.path = path or data_dir() / ENGLISH_DB
+    def __init__(self, path: Path, schema: str, version: int, what: str) -> None:
+        self.path = path
+        self._schema = schema
+        self._version = version
+        #: What the file holds, for messages ("your saved English").
+        self._what = what
         self._lock = threading.RLock()
         self._db: sqlite3.Connection | None = None
 
@@ -59,13 +64,15 @@ class EnglishDatabase:
                 db.execute("PRAGMA journal_mode = WAL")
                 db.execute("PRAGMA busy_timeout = 30000")
                 version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
+                if version > self._version:
+                    db.close()
                     raise ReaderError(
                         f"{self.path}: written by a newer reader (schema {version}); "
                         "upgrade reader to use it"
                     )
-                db.executescript(_SCHEMA)
-                db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                with db:
+                    db.executescript(self._schema)
+                    db.execute(f"PRAGMA user_version = {self._version}")
             except sqlite3.DatabaseError as exc:
                 raise self._error(exc) from None
             except OSError as exc:
@@ -79,11 +86,11 @@ class EnglishDatabase:
             return ReaderError(f"{self.path.parent}: the disk is full; nothing was changed")
         if "readonly" in message or "read-only" in message:
             return ReaderError(f"{self.path}: read-only; nothing was changed")
-        return ReaderError(f"{self.path}: cannot use your saved English ({message})")
+        return ReaderError(f"{self.path}: cannot use {self._what} ({message})")
 
     @contextlib.contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """A transaction: all of it is saved, or none of it."""
+        """A transaction: all of it is saved, or none of it (committed before returning)."""
         with self._lock:
             db = self._connect()
             try:
@@ -98,7 +105,7 @@ class EnglishDatabase:
         with self._lock:
             if self._db is None and not self.path.exists():
                 empty = sqlite3.connect(":memory:")
-                empty.executescript(_SCHEMA)
+                empty.executescript(self._schema)
                 try:
                     yield empty
                 finally:
@@ -115,3 +122,12 @@ class EnglishDatabase:
             if self._db is not None:
                 self._db.close()
                 self._db = None
+
+
+class EnglishDatabase(UserDatabase):
+    """Your edits and translation memory (``english.sqlite``)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        super().__init__(
+            path or data_dir() / ENGLISH_DB, _SCHEMA, SCHEMA_VERSION, "your saved English"
+        )

@@ -19,16 +19,14 @@ module knows nothing of dictionaries.
 
 from __future__ import annotations
 
-import contextlib
-import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
 from reader.errors import ReaderError
+from reader.store.database import UserDatabase
 from reader.store.paths import data_dir
 
 WORDS_DB = "words.sqlite"
@@ -116,74 +114,14 @@ class WordStatuses:
     def __init__(
         self, path: Path | None = None, *, normalize: Callable[[str], str] | None = None
     ) -> None:
-        self.path = path or data_dir() / WORDS_DB
+        self._database = UserDatabase(
+            path or data_dir() / WORDS_DB, _SCHEMA, SCHEMA_VERSION, "your word statuses"
+        )
+        self.path = self._database.path
         self.normalize = normalize or _identity
-        self._lock = threading.RLock()
-        self._db: sqlite3.Connection | None = None
-
-    # -- the connection ------------------------------------------------------------------
-
-    def _connect(self) -> sqlite3.Connection:
-        if self._db is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("PRAGMA busy_timeout = 30000")
-                version = db.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    db.close()
-                    raise ReaderError(
-                        f"{self.path}: written by a newer reader (schema {version}); "
-                        "upgrade reader to use it"
-                    )
-                with db:
-                    db.executescript(_SCHEMA)
-                    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            except sqlite3.DatabaseError as exc:
-                raise self._error(exc) from None
-            except OSError as exc:
-                raise ReaderError(f"{self.path}: cannot open ({exc.strerror or exc})") from None
-            self._db = db
-        return self._db
-
-    def _error(self, exc: sqlite3.Error) -> ReaderError:
-        message = str(exc)
-        if "full" in message:
-            return ReaderError(f"{self.path.parent}: the disk is full; nothing was changed")
-        if "readonly" in message or "read-only" in message:
-            return ReaderError(f"{self.path}: read-only; nothing was changed")
-        return ReaderError(f"{self.path}: cannot use your word statuses ({message})")
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """A transaction: all of it is saved, or none of it (committed before returning)."""
-        with self._lock:
-            db = self._connect()
-            try:
-                with db:
-                    yield db
-            except sqlite3.Error as exc:
-                raise self._error(exc) from None
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection | None]:
-        """The connection, or None before anything was ever saved (no file is made)."""
-        with self._lock:
-            if self._db is None and not self.path.exists():
-                yield None
-                return
-            db = self._connect()
-            try:
-                yield db
-            except sqlite3.Error as exc:
-                raise self._error(exc) from None
-
-    def close(self) -> None:
-        with self._lock:
-            if self._db is not None:
-                self._db.close()
-                self._db = None
+        self._read = self._database.read
+        self._write = self._database.write
+        self.close = self._database.close
 
     # -- reading -------------------------------------------------------------------------
 
@@ -217,8 +155,6 @@ class WordStatuses:
     def _rows(self, keys: list[str]) -> dict[str, tuple[str, str, int | None, float]]:
         rows: dict[str, tuple[str, str, int | None, float]] = {}
         with self._read() as db:
-            if db is None:
-                return rows
             for start in range(0, len(keys), _CHUNK):
                 chunk = keys[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
@@ -234,8 +170,6 @@ class WordStatuses:
         if status is Status.NEW:
             return []  # new words are the ones with no row
         with self._read() as db:
-            if db is None:
-                return []
             query = "SELECT word, status, level, updated FROM words"
             args: tuple[str, ...] = ()
             if status is not None:
@@ -247,8 +181,6 @@ class WordStatuses:
         known = ignored = 0
         learning: dict[int, int] = {}
         with self._read() as db:
-            if db is None:
-                return WordStats()
             query = "SELECT status, level, count(*) FROM words GROUP BY status, level"
             for status, level, count in db.execute(query):
                 if status == Status.KNOWN:
