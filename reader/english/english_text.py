@@ -15,64 +15,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-#: Abbreviations whose full stop does not end a sentence (lower case, no dot).
-ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "messrs",
-        "mme",
-        "mlle",
-        "dr",
-        "st",
-        "mt",
-        "jr",
-        "sr",
-        "prof",
-        "rev",
-        "gen",
-        "col",
-        "capt",
-        "lt",
-        "sgt",
-        "hon",
-        "esq",
-        "vs",
-        "etc",
-        "cf",
-        "viz",
-        "vol",
-        "vols",
-        "no",
-        "nos",
-        "pp",
-        "ch",
-        "chap",
-        "fig",
-        "ed",
-        "eds",
-        "op",
-        "approx",
-        "dept",
-        "univ",
-        "inc",
-        "ltd",
-        "co",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-    ]
-)
 #: Abbreviations that are followed by a name, so a capital after them never starts a sentence.
 _TITLES = frozenset(
     [
@@ -93,6 +35,48 @@ _TITLES = frozenset(
         "lt",
         "sgt",
         "hon",
+    ]
+)
+#: Abbreviations whose full stop does not end a sentence (lower case, no dot): the
+#: titles, and these.
+ABBREVIATIONS = _TITLES | frozenset(
+    [
+        "approx",
+        "apr",
+        "aug",
+        "cf",
+        "ch",
+        "chap",
+        "co",
+        "dec",
+        "dept",
+        "ed",
+        "eds",
+        "esq",
+        "etc",
+        "feb",
+        "fig",
+        "inc",
+        "jan",
+        "jr",
+        "jul",
+        "jun",
+        "ltd",
+        "mar",
+        "no",
+        "nos",
+        "nov",
+        "oct",
+        "op",
+        "pp",
+        "sep",
+        "sept",
+        "sr",
+        "univ",
+        "viz",
+        "vol",
+        "vols",
+        "vs",
     ]
 )
 
