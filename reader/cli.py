@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from reader.context import Context
     from reader.document.units import Unit
     from reader.english.layer import English
+    from reader.store.memory import TranslationMemory
     from reader.translate.base import TranslatorInfo
     from reader.translate.pipeline import Pipeline
 
@@ -361,6 +362,35 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return 0
 
 
+def _tm_lookup(memory: TranslationMemory, sentence: str, *, as_json: bool) -> int:
+    """Exact hits first, then near matches with how alike they are; 1 if there is neither."""
+    exact = memory.alternatives(sentence)
+    near = memory.similar(sentence, limit=5)
+    if as_json:
+        rows = [
+            {"source": e.source, "target": e.target, "origin": e.origin, "similarity": 1.0}
+            for e in exact
+        ] + [
+            {
+                "source": m.entry.source,
+                "target": m.entry.target,
+                "origin": m.entry.origin,
+                "similarity": round(m.similarity, 3),
+            }
+            for m in near
+        ]
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+    else:
+        for entry in exact:
+            print(f"100%  {entry.target}  ({entry.origin})")
+        for match in near:
+            print(f"{match.similarity:4.0%}  {match.entry.target}  ({match.entry.origin})")
+            print(f"      for: {match.entry.source}")
+        if not exact and not near:
+            print("no match in your translation memory", file=sys.stderr)
+    return 0 if exact or near else 1
+
+
 def cmd_tm(args: argparse.Namespace) -> int:
     from reader.context import Context
     from reader.english.memory_files import export_memory, import_memory
@@ -373,6 +403,8 @@ def cmd_tm(args: argparse.Namespace) -> int:
     elif args.action == "export":
         count = export_memory(memory, Path(args.file), force=args.force)
         print(f"exported {count} pairs to {args.file}")
+    elif args.action == "lookup":
+        return _tm_lookup(memory, args.sentence, as_json=args.json)
     else:
         stats = memory.stats()
         if args.json:
@@ -517,6 +549,11 @@ def _build_parser() -> argparse.ArgumentParser:
     a.add_argument("file", metavar="FILE", help="FILE.tmx or FILE.tsv")
     a.add_argument("--force", action="store_true", help="replace an existing file")
     a = actions.add_parser("stats", help="how many pairs, by origin")
+    a.add_argument("--json", action="store_true", help="print JSON")
+    a = actions.add_parser(
+        "lookup", help="the English the memory has for a sentence, and for sentences like it"
+    )
+    a.add_argument("sentence", metavar="SENTENCE")
     a.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=cmd_tm)
 

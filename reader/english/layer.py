@@ -53,6 +53,10 @@ class English:
     cached: bool = False
     #: Why the model failed on this sentence (it shows the gloss, flagged ``failed``).
     reason: str | None = None
+    #: A near translation-memory match: how alike its source is (0–1) and that source.
+    #: Offered among the candidates, never shown as the sentence's English by itself.
+    similarity: float | None = None
+    source: str = ""
 
     @classmethod
     def of(cls, translation: Translation) -> English:

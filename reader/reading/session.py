@@ -291,8 +291,19 @@ class ReadingSession:
             found.append(shown)
         if sentence_id in self.human:
             found.append(self.human[sentence_id])
-        for entry in self.context.memory.alternatives(text):
+        memory = self.context.memory
+        for entry in memory.alternatives(text):
             found.append(English(entry.target, "tm", origin=entry.origin))
+        for match in memory.similar(text):
+            found.append(
+                English(
+                    match.entry.target,
+                    "tm",
+                    origin=match.entry.origin,
+                    similarity=match.similarity,
+                    source=match.entry.source,
+                )
+            )
         machine = self.english_layer.machine(sentence_id)
         if machine is not None:
             found.append(machine)

@@ -15,7 +15,16 @@ from reader.english.layer import PROVENANCE, English
 
 def _label(english: English) -> str:
     origin = f" ({english.origin})" if english.origin and english.provenance != "edited" else ""
-    return f"{english.provenance}{origin}"
+    near = f" {english.similarity:.0%} match" if english.similarity is not None else ""
+    return f"{english.provenance}{near}{origin}"
+
+
+def _candidate(english: English) -> Text:
+    text = Text.assemble((f"{_label(english)}: ", "bold"), english.text)
+    if english.source:
+        # A near match was for another sentence: show which, so the difference is seen.
+        text.append(f"\n    for: {' '.join(english.source.split())}", style="dim")
+    return text
 
 
 class EditScreen(ModalScreen[str | None]):
@@ -59,7 +68,7 @@ class CandidatesScreen(ModalScreen[str | None]):
         with Vertical(id="edit"):
             yield Static(Text(" ".join(self.chinese.split())), id="edit-zh")
             options = [
-                Option(Text.assemble((f"{_label(c)}: ", "bold"), c.text), id=str(n))
+                Option(_candidate(c), id=str(n))
                 for n, c in enumerate(self.candidates)
             ]
             yield OptionList(*options, id="candidates")
