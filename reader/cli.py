@@ -7,19 +7,25 @@ status 2; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import shutil
+import signal
 import sys
+import threading
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from reader import __version__
 from reader.cli_align import add_parsers as add_align_parsers
+from reader.cli_batch import add_parsers as add_batch_parsers
 from reader.cli_export import add_parsers as add_export_parsers
 from reader.cli_known import add_parsers as add_known_parsers
 from reader.cli_report import report_failures, sentence_progress
 from reader.errors import ReaderError
+from reader.text_safety import print_json, terminal_safe
 from reader.translate.base import TRANSLATORS
 
 if TYPE_CHECKING:
@@ -39,9 +45,9 @@ def _print_outline(path: str, as_json: bool) -> None:
 
     data = outline(load_document(path))
     if as_json:
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
     else:
-        print(format_outline(data))
+        print(terminal_safe(format_outline(data)))
 
 
 def cmd_outline(args: argparse.Namespace) -> int:
@@ -90,10 +96,10 @@ def cmd_annotate(args: argparse.Namespace) -> int:
     tokens = context.annotator.annotate(text.strip("\n"))
     if args.json:
         rows = [token_json(t, context.style) for t in tokens]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
     else:
         width = shutil.get_terminal_size((80, 24)).columns
-        print("\n".join(pinyin_lines(tokens, context.style, width)))
+        print(terminal_safe("\n".join(pinyin_lines(tokens, context.style, width))))
     return 0
 
 
@@ -107,9 +113,9 @@ def cmd_lookup(args: argparse.Namespace) -> int:
         raise ReaderError(f"{args.word!r}: not in CC-CEDICT or the glossary")
     standard = context.settings.hsk_standard
     if args.json:
-        print(json.dumps(entry_json(entry, standard, context.style), ensure_ascii=False, indent=2))
+        print_json(entry_json(entry, standard, context.style))
     else:
-        print(plain_entry(entry, standard, context.style))
+        print(terminal_safe(plain_entry(entry, standard, context.style)))
     return 0
 
 
@@ -119,7 +125,7 @@ def cmd_glossary(args: argparse.Namespace) -> int:
     glossary = Glossary()
     if args.action == "add":
         term = glossary.add(args.term, args.english, args.note or "")
-        print(f"added {term.source} → {term.target} ({glossary.user_path})")
+        print(terminal_safe(f"added {term.source} → {term.target} ({glossary.user_path})"))
     elif args.action == "list":
         terms = glossary.terms() if args.all else glossary.user_terms()
         if args.json:
@@ -127,26 +133,29 @@ def cmd_glossary(args: argparse.Namespace) -> int:
                 {"term": t.source, "english": t.target, "note": t.note, "source": t.origin}
                 for t in terms
             ]
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            print_json(rows)
         else:
             for t in terms:
-                print("\t".join([t.source, t.target, t.note] if t.note else [t.source, t.target]))
+                cells = [t.source, t.target, t.note] if t.note else [t.source, t.target]
+                print(terminal_safe("\t".join(cells)))
     elif args.action == "remove":
         if not glossary.remove(args.term):
             raise ReaderError(f"{args.term!r} is not in your glossary ({glossary.user_path})")
-        print(f"removed {args.term}")
+        print(terminal_safe(f"removed {args.term}"))
     elif args.action == "import":
+        from reader.language.glossary import describe_change
+
         summary = glossary.plan_import(Path(args.file))
         for line in summary.skipped:
-            print(f"skipped {line}", file=sys.stderr)
+            print(terminal_safe(f"skipped {line}"), file=sys.stderr)
         for old, new in summary.changed:
-            print(f"changed {new.source}: {old.target} → {new.target}")
+            print(terminal_safe(f"changed {describe_change(old, new)}"))
         if args.dry_run:
             print(f"dry run: {summary.describe()}; nothing written")
         else:
             if summary.new or summary.changed:
                 glossary.apply_import(summary)
-            print(f"imported: {summary.describe()} ({glossary.user_path})")
+            print(terminal_safe(f"imported: {summary.describe()} ({glossary.user_path})"))
     elif args.action == "export":
         from reader.export.termbase import export_glossary
 
@@ -154,7 +163,7 @@ def cmd_glossary(args: argparse.Namespace) -> int:
         count = export_glossary(
             glossary, Path(args.file), fmt, include_builtin=args.all, force=args.force
         )
-        print(f"exported {count} terms to {args.file}")
+        print(terminal_safe(f"exported {count} terms to {args.file}"))
     return 0
 
 
@@ -164,14 +173,20 @@ def cmd_words(args: argparse.Namespace) -> int:
     segmenter = Segmenter()
     if args.action == "split":
         segmenter.split(args.word, tuple(args.parts))
-        print(f"{args.word} → {' '.join(args.parts)}")
+        print(terminal_safe(f"{args.word} → {' '.join(args.parts)}"))
+    elif args.action == "join":
+        segmenter.join(args.word)
+        print(terminal_safe(f"{args.word} is one word everywhere"))
     elif args.action == "unsplit":
+        joined = args.word in segmenter.joins
         if not segmenter.unsplit(args.word):
-            raise ReaderError(f"no split recorded for {args.word!r}")
-        print(f"{args.word} is one word again")
+            raise ReaderError(f"no split or join recorded for {args.word!r}")
+        again = "jieba decides again" if joined else "one word again"
+        print(terminal_safe(f"{args.word}: {again}"))
     else:
         for word, parts in sorted(segmenter.splits.items()):
-            print(f"{word}\t{' '.join(parts)}")
+            shown = "(one word)" if len(parts) == 1 else " ".join(parts)
+            print(terminal_safe(f"{word}\t{shown}"))
     return 0
 
 
@@ -252,18 +267,18 @@ def _print_translation(
             "translator": {"name": info.name, "model": info.model, "version": info.version},
             "sentences": [_english_json(unit, english) for unit, english in units()],
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return report_failures(pipeline.failures, pipeline.translated)
     if info.name == "gloss":
         print("# word-by-word gloss, not a translation (no model installed)")
     else:
-        print(f"# machine translation: {info.label()}")
+        print(terminal_safe(f"# machine translation: {info.label()}"))
     for unit, english in units():
         marks = [english.flag or "", english.provenance if english.provenance in _FIXED else ""]
         mark = "".join(f"  [{m}]" for m in marks if m)
         missing = [c.zh for c in english.terms if not c.ok]
         note = f"  [term missing: {', '.join(missing)}]" if missing else ""
-        print(f"{unit.text.strip()}\n    {english.text}{mark}{note}", flush=True)
+        print(terminal_safe(f"{unit.text.strip()}\n    {english.text}{mark}{note}"), flush=True)
     return report_failures(pipeline.failures, pipeline.translated)
 
 
@@ -313,12 +328,12 @@ def cmd_models(args: argparse.Namespace) -> int:
                 }
                 for m in models
             ]
-            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            print_json(rows)
         elif not models:
             print("no models installed; run: reader models install zh en")
         else:
             for m in models:
-                print(f"{m.name}\t{m.from_code}→{m.to_code}\t{m.version}\t{m.path}")
+                print(terminal_safe(f"{m.name}\t{m.from_code}→{m.to_code}\t{m.version}\t{m.path}"))
     elif args.action == "install":
         if len(args.what) == 1:
             model = packages.install(Path(args.what[0]))
@@ -332,10 +347,11 @@ def cmd_models(args: argparse.Namespace) -> int:
             raise ReaderError(
                 "usage: reader models install FILE.argosmodel | reader models install zh en"
             )
-        print(f"installed {model.name} ({model.from_code}→{model.to_code} {model.version})")
+        pair = f"{model.from_code}→{model.to_code}"
+        print(terminal_safe(f"installed {model.name} ({pair} {model.version})"))
     elif args.action == "remove":
         model = packages.remove(args.name)
-        print(f"removed {model.name}")
+        print(terminal_safe(f"removed {model.name}"))
     return 0
 
 
@@ -379,13 +395,14 @@ def _tm_lookup(memory: TranslationMemory, sentence: str, *, as_json: bool) -> in
             }
             for m in near
         ]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
     else:
         for entry in exact:
-            print(f"100%  {entry.target}  ({entry.origin})")
+            print(terminal_safe(f"100%  {entry.target}  ({entry.origin})"))
         for match in near:
-            print(f"{match.similarity:4.0%}  {match.entry.target}  ({match.entry.origin})")
-            print(f"      for: {match.entry.source}")
+            hit = match.entry
+            print(terminal_safe(f"{match.similarity:4.0%}  {hit.target}  ({hit.origin})"))
+            print(terminal_safe(f"      for: {hit.source}"))
         if not exact and not near:
             print("no match in your translation memory", file=sys.stderr)
     return 0 if exact or near else 1
@@ -399,21 +416,21 @@ def cmd_tm(args: argparse.Namespace) -> int:
     if args.action == "import":
         result = import_memory(memory, Path(args.file))
         skipped = f", {result.skipped} skipped" if result.skipped else ""
-        print(f"imported {result.added} pairs from {args.file}{skipped}")
+        print(terminal_safe(f"imported {result.added} pairs from {args.file}{skipped}"))
     elif args.action == "export":
         count = export_memory(memory, Path(args.file), force=args.force)
-        print(f"exported {count} pairs to {args.file}")
+        print(terminal_safe(f"exported {count} pairs to {args.file}"))
     elif args.action == "lookup":
         return _tm_lookup(memory, args.sentence, as_json=args.json)
     else:
         stats = memory.stats()
         if args.json:
             data = {"entries": stats.entries, "sentences": stats.sources, "origins": stats.origins}
-            print(json.dumps(data, ensure_ascii=False, indent=2))
+            print_json(data)
         else:
             print(f"{stats.entries} pairs for {stats.sources} sentences")
             for origin, count in sorted(stats.origins.items()):
-                print(f"  {origin}: {count}")
+                print(terminal_safe(f"  {origin}: {count}"))
     return 0
 
 
@@ -489,15 +506,19 @@ def _build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser(
         "words",
         help="fix word segmentation",
-        description="Record how a word is split when jieba gets it wrong.",
+        description="Record how a word is split, or that characters are one word (a name: "
+        "宝钗), when jieba gets it wrong; it holds in every text. The reader's word popup "
+        "does the same with w (split) and j (join with the next word).",
     )
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     a = actions.add_parser("split", help="always cut WORD into PARTs")
     a.add_argument("word", metavar="WORD")
     a.add_argument("parts", metavar="PART", nargs="+")
-    a = actions.add_parser("unsplit", help="forget a recorded split")
+    a = actions.add_parser("join", help="always keep WORD as one word")
     a.add_argument("word", metavar="WORD")
-    actions.add_parser("list", help="list recorded splits")
+    a = actions.add_parser("unsplit", help="forget a recorded split or join")
+    a.add_argument("word", metavar="WORD")
+    actions.add_parser("list", help="list recorded splits and joins")
     p.set_defaults(handler=cmd_words)
 
     p = commands.add_parser(
@@ -535,6 +556,7 @@ def _build_parser() -> argparse.ArgumentParser:
     add_export_parsers(commands)
     add_align_parsers(commands)
     add_known_parsers(commands)
+    add_batch_parsers(commands)
 
     p = commands.add_parser(
         "tm",
@@ -594,14 +616,75 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         args = parser.parse_args(args_list)
     handler: Callable[[argparse.Namespace], int] = args.handler
+    from reader.store.atomic import sweep_user_folders
+    from reader.store.faults import STORAGE_ERRNOS, os_problem
+
+    sweep_user_folders()  # what a killed reader left half-written
     try:
-        return handler(args)
+        with _storage_warnings_in_one_line(), _terminate_like_interrupt():
+            return handler(args)
     except ReaderError as exc:
-        print(f"reader: {exc}", file=sys.stderr)
+        print(f"reader: {terminal_safe(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
+    except _Terminated:
+        return 128 + signal.SIGTERM
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # ``reader outline big.txt | head``: the reader went away; not an error.
         sys.stderr.close()
         return 0
+    except OSError as exc:
+        if exc.errno not in STORAGE_ERRNOS:
+            raise
+        # A full disk or a read-only folder that a command met outside reader's own stores.
+        print(f"reader: {terminal_safe(os_problem(exc))}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where the program is, so every ``finally`` and ``with`` cleans up
+    (temporary files, half-installed models) as for Ctrl-C."""
+
+
+@contextlib.contextmanager
+def _terminate_like_interrupt() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def terminated(signum: int, frame: object) -> None:
+        raise _Terminated
+
+    previous = signal.signal(signal.SIGTERM, terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def _storage_warnings_in_one_line() -> Iterator[None]:
+    """A cache set aside or not written is one plain line, not Python's two-line warning."""
+    from reader.store.faults import StorageWarning
+
+    shown = warnings.showwarning
+
+    def show(
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: TextIO | None = None,
+        line: str | None = None,
+    ) -> None:
+        if issubclass(category, StorageWarning):
+            print(f"reader: {terminal_safe(str(message))}", file=sys.stderr)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    try:
+        yield
+    finally:
+        warnings.showwarning = shown

@@ -7,14 +7,14 @@ cause are :class:`~reader.errors.ReaderError` (one line, exit status 2).
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
-from reader.export.formats import FORMATS, LAYOUTS, VOCAB_FORMATS, default_out_path
+from reader.export.formats import FORMATS, LAYOUTS, VOCAB_FORMATS, choose_vocab, default_out_path
+from reader.text_safety import print_json, terminal_safe
 from reader.translate.base import TRANSLATORS
 
 if TYPE_CHECKING:
@@ -32,6 +32,17 @@ def _context(document: str | None = None) -> Context:
     return Context(document=document)
 
 
+def existing_folder(path: Path) -> Path:
+    """``path``, if the folder it goes in exists: a mistyped folder is an error, not
+    created silently somewhere the user will not look."""
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise ReaderError(f"{folder}: cannot write there, it is not a folder")
+    if not folder.is_dir():
+        raise ReaderError(f"{folder}: no such folder (create it first, or choose another path)")
+    return path
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from reader.cli_report import report_failures, sentence_progress
     from reader.document import load_document
@@ -41,6 +52,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else default_out_path(args.file, args.format)
     if out.is_dir():
         out = default_out_path(args.file, args.format, out)
+    existing_folder(out)
     context = _context(args.file)
     human = None
     if args.english:
@@ -55,7 +67,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         )
     with sentence_progress(f"exporting {Path(args.file).name}") as progress:
         written = _export(args, doc, out, context, human, progress, report := ExportReport())
-    print(f"wrote {written}")
+    print(terminal_safe(f"wrote {written}"))
     return report_failures(report.failures, report.translated)
 
 
@@ -91,25 +103,27 @@ def cmd_vocab(args: argparse.Namespace) -> int:
     if args.action == "list":
         entries = vocab.load()
         if args.json:
-            print(json.dumps([asdict(e) for e in entries], ensure_ascii=False, indent=2))
+            print_json([asdict(e) for e in entries])
         elif not entries:
             print(f"no saved words ({vocab.vocab_path()})")
         else:
             for e in entries:
-                print("\t".join([e.word, e.pinyin, e.definition]))
+                print(terminal_safe("\t".join([e.word, e.pinyin, e.definition])))
     elif args.action == "add":
         entry = _add_word(args)
-        print(f"added {entry.word} {entry.pinyin} ({vocab.vocab_path()})")
+        print(terminal_safe(f"added {entry.word} {entry.pinyin} ({vocab.vocab_path()})"))
     elif args.action == "remove":
         if not vocab.remove(args.word):
             raise ReaderError(f"{args.word!r} is not in your vocabulary list")
-        print(f"removed {args.word}")
+        print(terminal_safe(f"removed {args.word}"))
     elif args.action == "export":
         entries = _export_entries(args)
         from reader.export.vocab import export_vocab
 
-        count = export_vocab(entries, Path(args.path), args.format, force=args.force)
-        print(f"exported {count} words to {args.path}")
+        fmt = choose_vocab(args.path, args.format)
+        count = export_vocab(entries, existing_folder(Path(args.path)), fmt, force=args.force)
+        words = "word" if count == 1 else "words"
+        print(terminal_safe(f"exported {count} {words} to {args.path} ({VOCAB_FORMATS[fmt]})"))
     return 0
 
 
@@ -135,13 +149,15 @@ def _export_entries(args: argparse.Namespace) -> list[VocabEntry]:
 
     for option, given in (
         ("--hsk-above", args.hsk_above is not None),
+        ("--unlisted", args.unlisted),
         ("--unknown", args.unknown),
         ("--section", args.section is not None),
     ):
         if given and not args.from_document:
             raise ReaderError(f"{option} needs --from-document FILE")
-    if args.unknown and args.hsk_above is not None:
-        raise ReaderError("choose --unknown or --hsk-above, not both")
+    if args.unknown and (args.hsk_above is not None or args.unlisted):
+        option = "--hsk-above" if args.hsk_above is not None else "--unlisted"
+        raise ReaderError(f"choose --unknown or {option}, not both")
     if args.section is not None and not args.unknown:
         raise ReaderError("--section needs --unknown")
     if not args.from_document:
@@ -158,8 +174,14 @@ def _export_entries(args: argparse.Namespace) -> list[VocabEntry]:
         if not entries:
             raise ReaderError(f"{args.from_document}: no new words (every word is marked)")
         return entries
-    level = 0 if args.hsk_above is None else args.hsk_above
-    return words_above(doc, level, context.annotator, style=context.style)
+    from reader.language.hsk import BAND
+
+    if args.hsk_above is None:
+        # Only --unlisted: the words in no list (none is above the band). Neither: all.
+        level, unlisted = (BAND, True) if args.unlisted else (0, True)
+    else:
+        level, unlisted = args.hsk_above, args.unlisted
+    return words_above(doc, level, context.annotator, unlisted=unlisted, style=context.style)
 
 
 def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -217,13 +239,24 @@ def add_parsers(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         "an HSK level) as Anki-importable TSV, plain TSV or an Anki package.",
     )
     a.add_argument("path", metavar="PATH")
-    a.add_argument("--format", "-f", choices=list(VOCAB_FORMATS), default="anki")
+    a.add_argument(
+        "--format",
+        "-f",
+        choices=list(VOCAB_FORMATS),
+        help="default: from PATH's extension (.tsv plain TSV, .apkg a package, else anki)",
+    )
     a.add_argument("--from-document", metavar="FILE", help="words from FILE, not your list")
     a.add_argument(
         "--hsk-above",
         metavar="N",
         type=int,
-        help="with --from-document: words above HSK level N (0-7; words in no list count too)",
+        help="with --from-document: words above HSK level N (0-7; 7 is the 7-9 band)",
+    )
+    a.add_argument(
+        "--unlisted",
+        action="store_true",
+        help="with --from-document: the words in no HSK list (names, terms), alone or "
+        "added to --hsk-above",
     )
     a.add_argument(
         "--unknown",

@@ -8,13 +8,13 @@ imported until a handler runs. Errors a user can cause are
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reader.errors import ReaderError
+from reader.text_safety import print_json, terminal_safe
 
 if TYPE_CHECKING:
     from reader.context import Context
@@ -84,7 +84,7 @@ def _known_remove(args: argparse.Namespace) -> None:
     for word in args.words:
         if not words.remove(word):
             raise ReaderError(f"{word!r} has no status (it is new)")
-        print(f"removed {word} (new again)")
+        print(terminal_safe(f"removed {word} (new again)"))
 
 
 def _known_import(args: argparse.Namespace) -> None:
@@ -119,7 +119,7 @@ def _known_export(args: argparse.Namespace) -> None:
         out.write(EXPORT_HEADER + "\n")
         for e in entries:
             out.write(f"{e.word}\t{e.status}\t{e.level or ''}\n")
-    print(f"exported {len(entries)} words to {args.file}")
+    print(terminal_safe(f"exported {len(entries)} words to {args.file}"))
 
 
 def _known_list(args: argparse.Namespace) -> None:
@@ -127,12 +127,12 @@ def _known_list(args: argparse.Namespace) -> None:
     entries = words.entries(_status(args) if args.status else None)
     if args.json:
         rows = [{"word": e.word, "status": str(e.status), "level": e.level} for e in entries]
-        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        print_json(rows)
     elif not entries:
         print(f"no marked words ({words.path})")
     else:
         for e in entries:
-            print(f"{e.word}\t{e.status}{f' {e.level}' if e.level else ''}")
+            print(terminal_safe(f"{e.word}\t{e.status}{f' {e.level}' if e.level else ''}"))
 
 
 def _known_stats(args: argparse.Namespace) -> None:
@@ -146,7 +146,7 @@ def _known_stats(args: argparse.Namespace) -> None:
             "total": stats.total,
             "path": str(words.path),
         }
-        print(json.dumps(data, ensure_ascii=False, indent=2))
+        print_json(data)
         return
     levels = ", ".join(f"{level}: {n}" for level, n in stats.learning.items())
     print(f"{stats.known} known, {stats.learning_total} learning, {stats.ignored} ignored")
@@ -183,12 +183,17 @@ def _counts(cache: CountsCache, path: str) -> DocumentCounts:
     if sys.stderr.isatty():
         import hashlib
 
-        try:
-            cached = cache.cached(hashlib.sha256(Path(path).read_bytes()).hexdigest())
-        except OSError:
-            cached = None
+        from reader.document.load import read_input
+
+        try:  # a named pipe must not hang here: read_input refuses it
+            cached = cache.cached(hashlib.sha256(read_input(path)).hexdigest())
+        except ReaderError:
+            return cache.counts_of_file(path)  # which says what is wrong, in one line
         if cached is None:
-            print(f"counting the words of {path} (once; cached after)…", file=sys.stderr)
+            print(
+                terminal_safe(f"counting the words of {path} (once; cached after)…"),
+                file=sys.stderr,
+            )
     return cache.counts_of_file(path)
 
 
@@ -209,16 +214,16 @@ def _one_document(path: str, args: argparse.Namespace) -> None:
         _counts(CountsCache(context.annotator), path), top=args.top
     )
     if args.json:
-        print(json.dumps(_report_json(report, path), ensure_ascii=False, indent=2))
+        print_json(_report_json(report, path))
         return
-    print(f"{report.title or path}: {_coverage_line(report.total)}")
+    print(terminal_safe(f"{report.title or path}: {_coverage_line(report.total)}"))
     if report.unknown:
-        print(f"  most frequent new words: {_unknown_text(report.unknown)}")
+        print(terminal_safe(f"  most frequent new words: {_unknown_text(report.unknown)}"))
     for s in report.sections:
         title = f" {s.title}" if s.title else ""
-        print(f"{s.id}{title}: {_coverage_line(s.coverage)}")
+        print(terminal_safe(f"{s.id}{title}: {_coverage_line(s.coverage)}"))
         if s.unknown:
-            print(f"  new: {_unknown_text(s.unknown)}")
+            print(terminal_safe(f"  new: {_unknown_text(s.unknown)}"))
 
 
 def _report_json(report: DocumentCoverage, path: str) -> dict[str, Any]:
@@ -262,18 +267,20 @@ def _rank_folder(folder: Path, args: argparse.Namespace) -> None:
             cache = CountsCache(base.for_document(path).annotator)
             counts = _counts(cache, str(path))
         except ReaderError as exc:
-            print(f"skipped {exc}", file=sys.stderr)
+            print(terminal_safe(f"skipped {exc}"), file=sys.stderr)
             continue
         ranked.append((path, words.document_coverage(counts, top=args.top)))
     ranked.sort(key=lambda item: (-item[1].total.share, item[1].total.tokens, str(item[0])))
     if args.json:
-        print(
-            json.dumps([_report_json(r, str(p)) for p, r in ranked], ensure_ascii=False, indent=2)
-        )
+        print_json([_report_json(r, str(p)) for p, r in ranked])
         return
     for path, report in ranked:
         c = report.total
-        print(f"{_percent(c.share):>6}  {c.tokens:>8} words  {c.distinct_unknown:>6} new  {path}")
+        print(
+            terminal_safe(
+                f"{_percent(c.share):>6}  {c.tokens:>8} words  {c.distinct_unknown:>6} new  {path}"
+            )
+        )
 
 
 # -- registration --------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 
+from reader.store.output import one_line
 from reader.translate.pipeline import Failure
 
 #: Exit status when the model translated nothing at all (every sentence is a gloss).
@@ -25,7 +26,7 @@ def report_failures(failures: Sequence[Failure], translated: int) -> int:
     noun = "sentence" if count == 1 else "sentences"
     print(
         f"reader: warning: {count} {noun} could not be machine-translated and show the "
-        f"word-by-word gloss, flagged 'failed' (first: {failures[0].reason})",
+        f"word-by-word gloss, flagged 'failed' (first: {one_line(failures[0].reason)})",
         file=sys.stderr,
     )
     return EXIT_NOTHING_TRANSLATED if translated == 0 else 0

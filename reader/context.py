@@ -87,7 +87,7 @@ class Context:
         self._fixed = translator
         self._cached = cached
         #: The term matcher and the glossary version it was built for.
-        self._matcher: tuple[int, TermMatcher] | None = None
+        self._matcher: tuple[tuple[int, int], TermMatcher] | None = None
 
     @classmethod
     def create(cls, *, document: str | Path | None = None, **overrides: Any) -> Context:
@@ -218,9 +218,12 @@ class Context:
         from reader.translate.translators import term_matcher
 
         glossary = self.glossary
+        annotator = self.annotator
+        # Terms match whole words: a split or join (the segmenter's version) changes them.
+        version = (glossary.version, annotator.segmenter.version)
         with self._shared.lock:
-            if self._matcher is None or self._matcher[0] != glossary.version:
-                self._matcher = (glossary.version, term_matcher(glossary))
+            if self._matcher is None or self._matcher[0] != version:
+                self._matcher = (version, term_matcher(glossary, annotator))
             return self._matcher[1]
 
     def pipeline(self, choice: str | None = None, *, beam: int | None = None) -> Pipeline:

@@ -9,6 +9,7 @@ Example ``settings.toml``::
     compute_type = "int8"   # CTranslate2 on the CPU: int8, int8_float32, float32 …
     inter_threads = 0       # 0: chosen for the machine
     intra_threads = 0
+    device = "cpu"          # CTranslate2's device: "cpu", "cuda" (a GPU) or "auto"
 
 A value that cannot work (``beam_size = 0``, ``inter_threads = -1``, an unknown
 ``compute_type``) is a one-line error naming the setting when settings load,
@@ -39,6 +40,8 @@ COMPUTE_TYPES = (
 )  # fmt: skip
 #: Thread counts: 0 means "chosen for the machine"; more than this is a typo.
 MAX_THREADS = 256
+#: Where CTranslate2 runs the model ("auto": a GPU if CTranslate2 sees one).
+DEVICES = ("cpu", "cuda", "auto")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +53,7 @@ class Settings:
     compute_type: str = "int8"
     inter_threads: int = 0
     intra_threads: int = 0
+    device: str = "cpu"
 
 
 def _coerce(where: str, name: str, value: Any, kind: type) -> Any:
@@ -77,6 +81,8 @@ def _problem(name: str, value: Any) -> str | None:
         return beam_problem(value)
     if name == "compute_type" and value not in COMPUTE_TYPES:
         return f"must be one of {', '.join(COMPUTE_TYPES)}, got {value!r}"
+    if name == "device" and value not in DEVICES:
+        return f"must be one of {', '.join(DEVICES)}, got {value!r}"
     if name in ("inter_threads", "intra_threads") and not 0 <= value <= MAX_THREADS:
         return f"must be 0 (chosen for the machine) to {MAX_THREADS}, got {value}"
     return None

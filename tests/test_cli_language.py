@@ -90,7 +90,8 @@ def test_lookup_glossary_term(capsys: pytest.CaptureFixture[str]) -> None:
     assert data["glossary"]["english"] == "Double Eight Strategy"
     assert data["glossary"]["note"]
     assert data["readings"] == []
-    assert [c["character"] for c in data["characters"]] == ["八", "八", "战", "略"]
+    # A term no dictionary has is explained by its words (战略), not its characters.
+    assert [c["character"] for c in data["characters"]] == ["八", "八", "战略"]
 
 
 def test_lookup_json_readings(capsys: pytest.CaptureFixture[str]) -> None:

@@ -62,7 +62,9 @@ def test_document_glossary_is_used(tmp_path: Path, capsys: pytest.CaptureFixture
     (tmp_path / "note.glossary.tsv").write_text("共同富裕\tshared prosperity\t\n", encoding="utf-8")
     assert main(["translate", str(doc), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["sentences"][1]["en"].startswith("shared prosperity")
+    # The file has no title: its name ("note") is not translated as a sentence.
+    assert [s["zh"] for s in data["sentences"]] == ["共同富裕很重要。"]
+    assert data["sentences"][0]["en"].startswith("shared prosperity")
 
 
 def test_translate_stdin() -> None:

@@ -13,18 +13,27 @@ PACKAGE = Path(reader.__file__).parent
 
 #: Lower layers know nothing of higher ones. The CLI is the top: it opens the UI.
 LAYERS: list[tuple[str, ...]] = [
-    ("reader", "reader.errors", "reader.hanzi", "reader.store", "reader.seeds"),
+    (
+        "reader",
+        "reader.errors",
+        "reader.hanzi",
+        "reader.text_safety",
+        "reader.store",
+        "reader.seeds",
+    ),
     ("reader.document",),
     ("reader.language", "reader.settings"),
     ("reader.translate",),
     ("reader.context",),
     ("reader.english",),
     ("reader.export", "reader.reading"),
+    ("reader.batch",),
     ("reader.tui",),
     (
         "reader.cli",
         "reader.cli_export",
         "reader.cli_align",
+        "reader.cli_batch",
         "reader.cli_known",
         "reader.cli_report",
         "reader.__main__",
@@ -77,6 +86,7 @@ def test_the_rule_catches_an_upward_import() -> None:
     assert _layer("reader.store.vocab") < _layer("reader.language.annotate")
     assert _layer("reader.reading.session") < _layer("reader.tui.app")
     assert _layer("reader.context") < _layer("reader.export.document")
+    assert _layer("reader.export.document") < _layer("reader.batch.tasks") < _layer("reader.cli")
 
 
 def test_only_the_ui_imports_textual() -> None:
@@ -90,7 +100,10 @@ def test_only_the_ui_imports_textual() -> None:
     assert offenders == []
 
 
-HEAVY = ("jieba", "ctranslate2", "textual", "pypinyin", "sentencepiece", "argostranslate")
+HEAVY = (
+    "jieba", "ctranslate2", "textual", "pypinyin", "sentencepiece", "argostranslate",
+    "dask", "distributed",
+)  # fmt: skip
 
 
 def _loaded_after(code: str) -> list[str]:
@@ -111,6 +124,8 @@ def test_the_command_line_path_imports_nothing_heavy() -> None:
     error = "import contextlib, io, reader.cli\nwith contextlib.suppress(SystemExit), "
     error += "contextlib.redirect_stderr(io.StringIO()):\n    reader.cli.main(['export'])"
     assert _loaded_after(error) == []
+    batch_usage = error.replace("['export']", "['batch']")
+    assert _loaded_after(batch_usage) == []
     # The check itself works: a command that needs jieba does load it.
     assert "jieba" in _loaded_after(
         "import reader.cli, contextlib, io\nwith contextlib.redirect_stdout(io.StringIO()):\n"

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import codecs
+import os
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -138,9 +140,15 @@ def test_unreadable_path(tmp_path: Path) -> None:
 
 def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # Tests run as root here, which reads any file: simulate the refusal.
-    def refuse(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied")
+    secret = tmp_path / "secret.txt"
+    secret.write_text("正文。", encoding="utf-8")
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    def refuse(path: str | Path, *args: Any, **kwargs: Any) -> int:
+        if Path(path) == secret:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(DocumentError, match="permission denied"):
-        load_text(tmp_path / "secret.txt")
+        load_text(secret)

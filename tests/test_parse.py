@@ -30,15 +30,16 @@ def test_title_from_a_short_first_line(hlm: Document) -> None:
     assert hlm.title == "红楼梦"
 
 
-def test_title_falls_back_to_the_file_name(aq: Document) -> None:
-    # The first line is 第一章: a heading, not a title.
-    assert aq.title == "a-q-zhengzhuan"
+def test_an_untitled_document_is_named_by_its_first_line(aq: Document) -> None:
+    # The first line is 第一章: a heading, not a title; it names the document (not the
+    # file name), and stays the first section's heading.
+    assert aq.title == "第一章　序" and not aq.titled
     assert aq.sections[0].title == "第一章　序"
 
 
 def test_numbered_first_heading_is_not_a_title() -> None:
     doc = parse_text("一、总体要求\n\n正文。", name="doc")
-    assert doc.title == "doc"
+    assert doc.title == "一、总体要求" and not doc.titled
     assert _titles(doc) == [(1, "一、总体要求")]
 
 

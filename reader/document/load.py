@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 from reader.errors import DocumentError
 from reader.hanzi import is_common_range
+from reader.store.output import special_kind
+from reader.text_safety import strip_controls
+
+#: The largest file reader opens (a long novel is a few MB; 100 MB is a shelf of them).
+#: A bigger one is refused in one line rather than filling memory (``/dev/zero``).
+MAX_DOCUMENT_BYTES = 100_000_000
 
 # The most frequent characters of modern Chinese, in both scripts. A GB18030
 # file decoded as Big5 (or the reverse) turns into rare characters, so the
@@ -119,28 +127,67 @@ def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def load_text(path: str | Path) -> SourceText:
-    """Read a document from disk; every failure is a one-line DocumentError."""
-    p = Path(path)
+def _refuse_special(name: str, mode: int) -> None:
+    """Only a regular file is read: a named pipe would wait forever for a writer,
+    ``/dev/zero`` never ends."""
+    if stat.S_ISDIR(mode):
+        raise DocumentError(f"{name}: is a directory, not a file")
+    if not stat.S_ISREG(mode):
+        kind = special_kind(mode) or "not a regular file"
+        raise DocumentError(f"{name}: is {kind}, not a regular file")
+
+
+def _too_large(name: str, size: int, limit: int) -> DocumentError:
+    return DocumentError(
+        f"{name}: too large ({size / 1e6:.1f} MB; reader opens files up to {limit / 1e6:g} MB)"
+    )
+
+
+def read_input(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of a file the user gave reader to read: a regular file of at most
+    ``limit`` bytes (default :data:`MAX_DOCUMENT_BYTES`), or a one-line DocumentError.
+
+    The file is opened without blocking and checked again once open, so a
+    named pipe swapped in after the first look still cannot hang the reader,
+    and at most ``limit + 1`` bytes are ever read.
+    """
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
     name = str(path)
     try:
-        data = p.read_bytes()
+        _refuse_special(name, os.stat(path).st_mode)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise DocumentError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise DocumentError(f"{name}: is a directory, not a file") from None
     except PermissionError:
         raise DocumentError(f"{name}: permission denied") from None
     except OSError as exc:
         raise DocumentError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    return decode_source(data, name)
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            info = os.fstat(handle.fileno())
+            _refuse_special(name, info.st_mode)
+            if info.st_size > limit:
+                raise _too_large(name, info.st_size, limit)
+            data = handle.read(limit + 1)
+        except OSError as exc:
+            raise DocumentError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    if len(data) > limit:  # it grew while being read
+        raise _too_large(name, len(data), limit)
+    return data
+
+
+def load_text(path: str | Path) -> SourceText:
+    """Read a document from disk; every failure is a one-line DocumentError."""
+    return decode_source(read_input(path), str(path))
 
 
 def decode_source(data: bytes, name: str) -> SourceText:
     text, encoding = decode(data, name)
     if _looks_binary(text):
         raise DocumentError(f"{name}: not a text file (it contains control bytes or no text)")
-    text = normalise_newlines(text).lstrip("\ufeff")
+    # A stray ESC, BEL or DOS end-of-file mark is not text, and would reach the
+    # terminal from every surface (a title that retitles the window).
+    text = strip_controls(normalise_newlines(text), page_breaks=True).lstrip("\ufeff")
     if not text.strip():
         raise DocumentError(f"{name}: the file is empty")
     return SourceText(text, encoding, hashlib.sha256(data).hexdigest())

@@ -68,6 +68,10 @@ class Document:
     encoding: str
     source_sha256: str
     path: str | None = field(default=None, compare=False)
+    #: The title is the document's own (a heading or a title line); False: the document
+    #: has none and is named by its first line, which stays in the text (never a unit
+    #: of its own: a file name or a repeated first line is not translated as a sentence).
+    titled: bool = True
 
     def walk(self) -> Iterator[Section]:
         """Every section, flattened in document order."""

@@ -29,13 +29,21 @@ _NOTE_HEAD = re.compile(rf"^({_PRINT_NOTE})[ \t\u3000]*")
 #: continues the block before it, whatever that block ends with.
 _CONTINUATION_PUNCT = frozenset("，、,；;：:。！？!?…）)」』”’】》")
 #: A paragraph that ends with one of these ends a sentence: no page break here.
-_PARAGRAPH_END = frozenset(SENTENCE_FINAL + CLOSERS)
+#: A full stop in ASCII or full width too (mixed or English text): inside a line
+#: it may be a decimal point, but not at a paragraph's end.
+_PARAGRAPH_END = frozenset(SENTENCE_FINAL + CLOSERS + ".．")
 #: Any punctuation inside a line makes it prose rather than an attribution.
 _PROSE_PUNCT = re.compile(r"[，。！？；：、,.;:!?“”\"]")
 #: Longest line read as a byline (author, organisation, date line).
 MAX_BYLINE_CHARS = 50
 #: Longest unnumbered first line read as the document's title.
 MAX_TITLE_CHARS = 40
+#: Longest paragraph kept as one: a longer one (a whole book on one line) becomes
+#: several, cut between sentences, in the reader and in exports alike. The longest
+#: real paragraph in the corpus (Joly's 红楼梦) has 3,569 characters.
+MAX_PARAGRAPH_CHARS = 5000
+#: Where a sentence longer than a paragraph may be cut (after the mark).
+_CLAUSE_MARKS = "，；、：,;: "
 
 
 @dataclass
@@ -184,12 +192,27 @@ def _mark_bylines(drafts: list[_Draft]) -> None:
                 prose_seen = True
 
 
-def _take_title(drafts: list[_Draft], fallback: str) -> tuple[str, list[_Draft]]:
-    """The document title: an unnumbered first heading or a short first line."""
+def _first_line(first: _Draft | None, fallback: str) -> str:
+    """An untitled document's name: its first line (shortened), else ``fallback``."""
+    if isinstance(first, Heading):
+        text = first.title
+    elif isinstance(first, _Para):
+        text = first.lines[0]
+    else:
+        return fallback
+    text = text.strip()
+    if len(text) > MAX_TITLE_CHARS:
+        text = text[: MAX_TITLE_CHARS - 1].rstrip() + "…"
+    return text or fallback
+
+
+def _take_title(drafts: list[_Draft], fallback: str) -> tuple[str, list[_Draft], bool]:
+    """The document title: an unnumbered first heading or a short first line; and whether
+    it is one (an untitled document is named by its first line, which stays in the text)."""
     first = next((d for d in drafts if not isinstance(d, _NoteDraft)), None)
     if isinstance(first, Heading) and not first.numbered:
         drafts = [d for d in drafts if d is not first]
-        return first.title, drafts
+        return first.title, drafts, True
     if isinstance(first, _Para) and len(first.lines) == 1:
         text = first.lines[0]
         index = drafts.index(first)
@@ -201,8 +224,8 @@ def _take_title(drafts: list[_Draft], fallback: str) -> tuple[str, list[_Draft]]
         ):
             if text.startswith("《") and text.endswith("》") and text.count("《") == 1:
                 text = text[1:-1]
-            return text, drafts[:index] + drafts[index + 1 :]
-    return fallback, drafts
+            return text, drafts[:index] + drafts[index + 1 :], True
+    return _first_line(first, fallback), drafts, False
 
 
 @dataclass
@@ -224,13 +247,44 @@ class _SectionDraft:
         )
 
 
-def _make_paragraph(section_id: str, number: int, draft: _Para) -> Paragraph:
+def _make_paragraph(section_id: str, number: int, text: str, kind: ParagraphKind) -> Paragraph:
     pid = f"{section_id}.p{number}"
-    text = draft.text
     sentences = tuple(
         Sentence(f"{pid}.t{i}", piece) for i, piece in enumerate(split_sentences(text), 1)
     )
-    return Paragraph(pid, text, sentences, draft.kind)
+    return Paragraph(pid, text, sentences, kind)
+
+
+def _cut_sentence(sentence: str) -> list[str]:
+    """A sentence too long for one paragraph, at clause marks (else anywhere)."""
+    pieces: list[str] = []
+    while len(sentence) > MAX_PARAGRAPH_CHARS:
+        cut = max(sentence.rfind(mark, 0, MAX_PARAGRAPH_CHARS) for mark in _CLAUSE_MARKS) + 1
+        cut = cut if cut > 0 else MAX_PARAGRAPH_CHARS
+        pieces.append(sentence[:cut])
+        sentence = sentence[cut:]
+    return [*pieces, sentence] if sentence else pieces
+
+
+def _split_long(text: str) -> list[str]:
+    """A paragraph as paragraphs of at most :data:`MAX_PARAGRAPH_CHARS`, cut between
+    sentences: a 6 MB text on one line was one paragraph, which the reader laid out
+    whole (a minute to the first frame, 2.9 GB) and no one reads as one."""
+    if len(text) <= MAX_PARAGRAPH_CHARS:
+        return [text]
+    pieces: list[str] = []
+    current: list[str] = []
+    size = 0
+    for sentence in split_sentences(text):
+        for part in _cut_sentence(sentence):
+            if current and size + len(part) > MAX_PARAGRAPH_CHARS:
+                pieces.append("".join(current))
+                current, size = [], 0
+            current.append(part)
+            size += len(part)
+    if current:
+        pieces.append("".join(current))
+    return pieces
 
 
 def _build(drafts: list[_Draft]) -> tuple[tuple[Section, ...], tuple[Note, ...]]:
@@ -256,9 +310,12 @@ def _build(drafts: list[_Draft]) -> tuple[tuple[Section, ...], tuple[Note, ...]]
                 # Front matter before the first heading.
                 current = _SectionDraft("s0", "", 1, (-1, 0))
                 top.append(current)
-            paragraph = _make_paragraph(current.id, len(current.paragraphs) + 1, draft)
-            current.paragraphs.append(paragraph)
-            last_paragraph = paragraph.id
+            for text in _split_long(draft.text):
+                paragraph = _make_paragraph(
+                    current.id, len(current.paragraphs) + 1, text, draft.kind
+                )
+                current.paragraphs.append(paragraph)
+                last_paragraph = paragraph.id
     return tuple(s.freeze() for s in top), tuple(notes)
 
 
@@ -275,10 +332,10 @@ def parse_text(
     drafts = _scan(text, markdown)
     drafts = _lift_inline_notes(drafts)
     drafts = _repair_page_breaks(drafts)
-    title, drafts = _take_title(drafts, name)
+    title, drafts, titled = _take_title(drafts, name)
     _mark_bylines(drafts)
     sections, notes = _build(drafts)
-    return Document(title, sections, notes, encoding, sha256, path)
+    return Document(title, sections, notes, encoding, sha256, path, titled=titled)
 
 
 def parse_source(source: SourceText, path: str | Path) -> Document:

@@ -103,9 +103,10 @@ class ReadingOrder:
 
 
 def reading_order(doc: Document, *, title: bool = True) -> ReadingOrder:
-    """Flatten ``doc``: the title (unless ``title`` is false), then each section's blocks."""
+    """Flatten ``doc``: the title (unless ``title`` is false or the document has none of
+    its own), then each section's blocks."""
     blocks: list[Block] = []
-    if title:
+    if title and doc.titled:
         blocks.append(Block("title", TITLE_ID, "", (Unit(TITLE_ID, doc.title),)))
     for section in doc.walk():
         blocks.extend(section_blocks(section))

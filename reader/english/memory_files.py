@@ -4,7 +4,9 @@ A TMX from OmegaT, Trados or memoQ imports if it has units with a Chinese
 (``zh``, ``zh-CN``, ``zh-Hans``, ``zh-TW``…) and an English (``en``, ``en-US``…)
 variant; everything else in it is skipped and counted. The export is TMX 1.4b
 with each pair's origin as a ``<prop>``, so a CAT tool can tell your edits from
-imported pairs.
+imported pairs. The TSV export quotes a cell that a spreadsheet would read as a
+formula (``'-ish``); importing a TSV or CSV takes that quote off again, so an
+exported memory imports back unchanged.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from pathlib import Path
 from reader.errors import ReaderError
 from reader.store import tmx
 from reader.store.memory import TranslationMemory
-from reader.store.output import one_line, output_text
+from reader.store.output import output_text, tsv_cell
+from reader.text_safety import restore_cell, strip_controls
 
 #: The biggest file imported at once (a TMX of several million units is ~1 GB).
 MAX_IMPORT_BYTES = 512 * 1024 * 1024
@@ -50,7 +53,7 @@ def _text(element: ET.Element) -> str:
 
 def _segment(tuv: ET.Element) -> str:
     seg = tuv.find("seg")
-    return " ".join(_text(seg).split()) if seg is not None else ""
+    return " ".join(strip_controls(_text(seg)).split()) if seg is not None else ""
 
 
 def _tmx_pairs(path: Path) -> tuple[list[tuple[str, str]], int]:
@@ -79,7 +82,7 @@ def _tsv_pairs(text: str, *, comma: bool) -> tuple[list[tuple[str, str]], int]:
     pairs: list[tuple[str, str]] = []
     skipped = 0
     for number, row in enumerate(rows):
-        cells = [" ".join(c.split()) for c in row]
+        cells = [restore_cell(" ".join(strip_controls(c).split())) for c in row]
         if number == 0 and cells and cells[0].lower() in ("zh", "source", "chinese"):
             continue
         if len(cells) >= 2 and cells[0] and cells[1]:
@@ -129,7 +132,7 @@ def export_memory(memory: TranslationMemory, path: Path, *, force: bool = False)
             out.write("zh\ten\torigin\n")
             for entry in memory.entries():
                 cells = (entry.source, entry.target, entry.origin)
-                out.write("\t".join(one_line(c) for c in cells) + "\n")
+                out.write("\t".join(tsv_cell(c) for c in cells) + "\n")
                 count += 1
             return count
         out.write(tmx.PROLOGUE)

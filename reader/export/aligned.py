@@ -19,6 +19,7 @@ from reader.document.model import Document, Paragraph, ParagraphKind
 from reader.document.units import TITLE_ID, PlacedSection, Unit, placed_sections, section_units
 from reader.english.layer import English, FixedEnglish, Provenance, resolve
 from reader.language.annotate import Annotator, Token
+from reader.language.annotation_cache import AnnotationCache
 from reader.language.style import TONE_MARKS, PinyinStyle
 from reader.translate.base import TranslatorInfo
 from reader.translate.pipeline import Failure, Pipeline
@@ -149,8 +150,8 @@ def translator_note(info: TranslatorInfo, fixed: Mapping[str, int] | None = None
 
 
 def _heading(zh: str, english: English | None, tokens: tuple[Token, ...]) -> Heading:
-    if english is None:
-        return Heading(zh, "", tokens)
+    if english is None:  # an untitled section: no English, from no translator
+        return Heading(zh, "", tokens, "none")
     return Heading(zh, english.text, tokens, english.provenance)
 
 
@@ -196,10 +197,21 @@ def align(
     for. ``cancel`` stops before the next batch; the sections iterator then ends early.
     """
 
+    # Sentences annotated by an earlier export of this document are not annotated again
+    # (the gloss reads them too); what this one annotates is kept when it completes.
+    cache = AnnotationCache(annotator) if annotator is not None else None
+    primed = cache.load(doc.source_sha256) if cache is not None else {}
+    made: dict[str, tuple[Token, ...]] = {}
+    if annotator is not None:
+        annotator.prime(primed)
+
     def tokens(text: str) -> tuple[Token, ...]:
         if annotator is None or not text:
             return ()
-        return tuple(style.token(t) for t in annotator.annotate(text))
+        found = annotator.annotate(text)
+        if text not in primed:
+            made[text] = tuple(found)
+        return tuple(style.token(t) for t in found)
 
     # The English no model is needed for, found once for the whole document: the
     # notes can then say how much of it there is, before the sections stream.
@@ -247,6 +259,10 @@ def align(
                 done += sum(len(p.sentences) for p in paragraphs)
                 if progress is not None:
                     progress(done, total)
+        if cache is not None and annotator is not None:
+            if made:
+                cache.save(doc.source_sha256, primed, made)
+            annotator.prime({})
 
     aligned = AlignedDocument(
         title=title,

@@ -31,6 +31,10 @@ class ExportReport:
     failures: list[Failure] = field(default_factory=list)
     #: Sentences the model (or its cache) translated.
     translated: int = 0
+    #: Sentences in the document, and those whose English no model made, by provenance
+    #: (edited, human, tm): ``reader batch`` records them per document.
+    sentences: int = 0
+    fixed: dict[str, int] = field(default_factory=dict)
 
 
 def fixed_english(
@@ -88,4 +92,7 @@ def export_document(
         if report is not None:
             report.failures.extend(aligned.failures)
             report.translated += aligned.translated
+            report.sentences += aligned.sentence_count
+            for provenance, count in aligned.fixed.items():
+                report.fixed[provenance] = report.fixed.get(provenance, 0) + count
     return target

@@ -132,6 +132,21 @@ def choose(name: str) -> ExportFormat:
     return found
 
 
+#: The vocabulary format a file's extension asks for; any other is Anki's TSV.
+_VOCAB_EXTENSIONS = {".apkg": "apkg", ".tsv": "tsv"}
+
+
+def choose_vocab(path: str | Path, name: str | None = None) -> str:
+    """``--format`` if given, else the format the extension names: ``x.tsv`` is plain TSV,
+    ``x.apkg`` a package, anything else (``cards.txt``) Anki's TSV with its headers.
+
+    ``vocab export x.tsv`` once wrote Anki's format into a file named as plain TSV.
+    """
+    if name is not None:
+        return name
+    return _VOCAB_EXTENSIONS.get(Path(path).suffix.lower(), "anki")
+
+
 def default_out_path(source: str | Path, fmt: str, folder: str | Path = ".") -> Path:
     """``NAME.FORMAT`` in ``folder`` (the current directory by default)."""
     return Path(folder) / f"{Path(source).stem}.{fmt}"

@@ -13,6 +13,7 @@ from typing import TextIO
 
 from reader.export.aligned import AlignedDocument, AlignedParagraph, translator_note
 from reader.export.formats import Layout
+from reader.text_safety import strip_controls
 
 #: ASCII punctuation that Markdown may read as syntax; backslash-escaped.
 _SPECIAL = re.compile(r"([\\`*_\[\]<>#|~&])")
@@ -21,8 +22,8 @@ _BLOCK_START = re.compile(r"^(\s*)([-+=]|\d+[.)](?=\s|$))")
 
 
 def escape(text: str) -> str:
-    """One line of Markdown text that renders as ``text``."""
-    text = _SPECIAL.sub(r"\\\1", text)
+    """One line of Markdown text that renders as ``text`` (control characters dropped)."""
+    text = _SPECIAL.sub(r"\\\1", strip_controls(text))
     return _BLOCK_START.sub(_escape_block_start, text)
 
 

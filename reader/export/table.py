@@ -4,7 +4,9 @@ Columns: ``id, section, zh, pinyin, en, translator``: ``section`` is the
 Chinese heading of the sentence's section, ``translator`` says whether the
 English is a machine translation (the model) or a ``gloss``. TSV has no
 quoting, so tabs and line breaks inside a cell become spaces; CSV is RFC 4180
-(quoted where needed, CRLF line ends) through the :mod:`csv` module.
+(quoted where needed, CRLF line ends) through the :mod:`csv` module. Both are
+opened in spreadsheets: control characters are dropped and a cell that would
+start a formula gets a leading ``'`` (:func:`reader.store.output.tsv_cell`).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import TextIO
 
 from reader.document.units import TITLE_ID
 from reader.export.aligned import AlignedDocument
-from reader.store.output import one_line
+from reader.store.output import csv_cell, tsv_cell
 
 COLUMNS = ("id", "section", "zh", "pinyin", "en", "translator", "provenance")
 
@@ -46,11 +48,11 @@ def rows(aligned: AlignedDocument) -> Iterator[tuple[str, ...]]:
 def write_tsv(aligned: AlignedDocument, out: TextIO) -> None:
     out.write("\t".join(COLUMNS) + "\n")
     for row in rows(aligned):
-        out.write("\t".join(one_line(cell) for cell in row) + "\n")
+        out.write("\t".join(tsv_cell(cell) for cell in row) + "\n")
 
 
 def write_csv(aligned: AlignedDocument, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for row in rows(aligned):
-        writer.writerow([cell.strip() for cell in row])
+        writer.writerow([csv_cell(cell) for cell in row])

@@ -5,6 +5,11 @@ The Anki TSV starts with the header lines Anki reads (``#separator:tab``,
 so a quotation mark cannot break a row. The ``.apkg`` is built with
 ``genanki`` (imported only here): one note per word, its GUID derived from the
 word, so importing a newer export updates cards instead of duplicating them.
+
+Control characters are dropped from every field. The plain TSV is for
+spreadsheets, so a cell that would start a formula gets a leading ``'``; the
+Anki TSV is read by Anki only, which evaluates nothing, so a definition such as
+``-ism; ideology`` (主义) stays as it is.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from pathlib import Path
 
 from reader.errors import ReaderError
 from reader.export.formats import VOCAB_FORMATS
-from reader.store.output import one_line, output_path, output_text
+from reader.store.output import one_line, output_path, output_text, tsv_cell
 from reader.store.vocab import VocabEntry
 
 ANKI_COLUMNS = ("Word", "Pinyin", "Definition", "Sentence", "Source")
@@ -70,7 +75,7 @@ def export_vocab(
             out.write("\t".join(TSV_COLUMNS) + "\n")
             for e in entries:
                 row = [getattr(e, name) for name in TSV_COLUMNS]
-                out.write("\t".join(one_line(v) for v in row) + "\n")
+                out.write("\t".join(tsv_cell(v) for v in row) + "\n")
     return len(entries)
 
 

@@ -12,6 +12,7 @@ Everything loads lazily and is safe to call from a worker thread.
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -42,6 +43,11 @@ class Token:
     source: Source | None
     hsk: int | None
     is_hanzi: bool
+
+    def __hash__(self) -> int:
+        # Equal tokens agree on these; hashing every sense too made each cache lookup
+        # keyed by a token (the gloss's, the view's) cost more than the work it saves.
+        return hash((self.text, self.pinyin, self.source))
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,10 +125,23 @@ class Annotator:
         self.sandhi = sandhi
         self.pinyin = PinyinReader(self._cedict_readings)
         self._lock = threading.Lock()
-        self._synced_version: int | None = None
-        self._definitions: dict[tuple[str, tuple[str, ...]], tuple[tuple[str, ...], Source]] = {}
+        self._synced_version: tuple[int, int] | None = None
+        # Per distinct word, not per occurrence: a novel has 880,000 tokens but only
+        # 40,000 distinct words, so pinyin, dictionary and glossary are asked once each.
+        #: A jieba word's pieces (dictionary words) with their readings out of context.
+        self._split: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {}
+        #: A jieba word's pieces with their sources: the words-only path of :meth:`words`.
+        self._sources: dict[str, tuple[tuple[str, Source | None], ...]] = {}
+        #: Finished tokens by (piece, reading in context); tokens are immutable.
+        self._tokens: dict[tuple[str, tuple[str, ...]], Token] = {}
         #: Recent annotate() results, oldest first (a bounded cache).
         self._annotated: dict[str, tuple[Token, ...]] = {}
+        #: Sentences annotated in an earlier run (:meth:`prime`), until the glossary changes.
+        self._primed: Mapping[str, tuple[Token, ...]] = {}
+        #: Every CC-CEDICT headword, once :meth:`use_headwords` has read them.
+        self._headwords: frozenset[str] | None = None
+        #: Whether CC-CEDICT has a word, for the words whose readings were looked up.
+        self._looked_up: dict[str, bool] = {}
 
     @property
     def glossary(self) -> Glossary:
@@ -131,55 +150,107 @@ class Annotator:
         return self._glossary
 
     def _cedict_readings(self, word: str) -> list[str]:
-        return [r.pinyin for r in self.dictionary.lookup(word)]
+        readings = self.dictionary.lookup(word)
+        self._looked_up[word] = bool(readings)  # spares has_entry a second query
+        return [r.pinyin for r in readings]
 
     def _sync_glossary(self) -> None:
         """Teach jieba every glossary term (again after an edit)."""
         glossary = self.glossary
-        if self._synced_version == glossary.version:
+        # A split or join of a word (the segmenter's version) changes tokens as well.
+        if self._synced_version == (glossary.version, self.segmenter.version):
             return
         with self._lock:
-            if self._synced_version != glossary.version:
+            if self._synced_version != (glossary.version, self.segmenter.version):
                 self.segmenter.add_words(t.source for t in glossary.terms())
-                self._definitions.clear()
-                self._annotated.clear()
-                self._synced_version = glossary.version
+                self._forget_words()
+                self._synced_version = (glossary.version, self.segmenter.version)
 
-    def start(self) -> None:
-        """Load jieba, the dictionary and the glossary now (about 1–2 s, once)."""
+    def _forget_words(self) -> None:
+        """Drop everything derived from the glossary (an edit changes pieces and senses)."""
+        self._split.clear()
+        self._sources.clear()
+        self._tokens.clear()
+        self._annotated.clear()
+        self._primed = {}
+
+    def start(self, *, pinyin: bool = True) -> None:
+        """Load jieba, the dictionary and the glossary now (about 1–2 s, once);
+        and pypinyin (0.2–0.6 s more), unless only :meth:`words` will be asked for."""
         self._sync_glossary()
         self.dictionary.open()
         self.segmenter.start()
-        self.pinyin.word("中文")  # imports pypinyin and loads its phrase data
+        if pinyin:
+            self.pinyin.word("中文")  # imports pypinyin and loads its phrase data
 
     # -- words -------------------------------------------------------------
 
+    def use_headwords(self) -> None:
+        """Answer "is this a word?" from every CC-CEDICT headword in memory (read once,
+        0.1–0.3 s, about 35 MB) instead of a query per word: for counting a book's words,
+        where most distinct words are asked about and nothing else is looked up."""
+        self._headwords = self.dictionary.headwords.forms
+
     def has_entry(self, word: str) -> bool:
-        return word in self.glossary or word in self.dictionary
+        return word in self.glossary or self._in_dictionary(word)
+
+    def _in_dictionary(self, word: str) -> bool:
+        headwords = self._headwords
+        if headwords is not None:
+            return word in headwords
+        known = self._looked_up.get(word)
+        return known if known is not None else word in self.dictionary
 
     def _pieces(self, token: str) -> list[str]:
         """Split a token without an entry into the longest dictionary words."""
         if hanzi_count(token) != len(token) or len(token) < 2 or self.has_entry(token):
             return [token]
+        if token in self.segmenter.user_words:
+            return [token]  # you joined it (宝钗), or made it a part of your split
         pieces: list[str] = []
+        split = self.segmenter.split_words  # you split 但书: 但书中 is 但|书中, not 但书|中
         i = 0
         while i < len(token):
             j = min(len(token), i + MAX_WORD)
-            while j - i > 1 and not self.has_entry(token[i:j]):
+            while j - i > 1 and (not self.has_entry(token[i:j]) or token[i:j] in split):
                 j -= 1
             pieces.append(token[i:j])
             i = j
-        if len(token) >= 3 and all(len(p) == 1 for p in pieces) and not _NUMERALS & set(token):
+        if (
+            len(token) >= 3
+            and all(len(p) == 1 for p in pieces)
+            and not _NUMERALS & set(token)
+            and not any(word in token for word in split)
+        ):
             return [token]  # a name or a rare compound: keep it whole
         return pieces
+
+    def dictionary_parts(self, word: str) -> list[str]:
+        """A word no dictionary has, as the longest dictionary words in it (高质量 / 发展),
+        single characters only where no longer word fits: what its popup explains."""
+        hanzi = "".join(ch for ch in word if is_hanzi(ch))
+        parts: list[str] = []
+        i = 0
+        while i < len(hanzi):
+            j = min(len(hanzi), i + MAX_WORD)
+            while j - i > 1 and (hanzi[i:j] == hanzi or hanzi[i:j] not in self.dictionary):
+                j -= 1
+            parts.append(hanzi[i:j])
+            i = j
+        return parts
+
+    def _source(self, piece: str) -> Source | None:
+        """Where :meth:`_define` finds ``piece``'s senses, without reading them."""
+        if hanzi_count(piece) == 0:
+            return None
+        term = self.glossary.get(piece)
+        if term is not None:
+            return _origin_source(term)
+        return "cc-cedict" if self._in_dictionary(piece) else "characters"
 
     def _define(self, word: str, pinyin: tuple[str, ...]) -> tuple[tuple[str, ...], Source | None]:
         if hanzi_count(word) == 0:
             return (), None
-        key = (word, pinyin)
-        cached = self._definitions.get(key)
-        if cached is not None:
-            return cached
         term = self.glossary.get(word)
         result: tuple[tuple[str, ...], Source]
         if term is not None:
@@ -195,8 +266,34 @@ class Annotator:
                 if senses:
                     parts.append(f"{ch}: {'; '.join(senses[:3])}")
             result = (tuple(parts), "characters")
-        self._definitions[key] = result
         return result
+
+    def _token(self, piece: str, pinyin: tuple[str, ...]) -> Token:
+        """The token for ``piece`` read as ``pinyin``, built once per distinct pair."""
+        key = (piece, pinyin)
+        token = self._tokens.get(key)
+        if token is None:
+            count = hanzi_count(piece)
+            definitions, source = self._define(piece, pinyin)
+            hsk = self.hsk.level(piece) if count else None
+            token = self._tokens[key] = Token(piece, pinyin, definitions, source, hsk, count > 0)
+        return token
+
+    def _split_word(self, word: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """A jieba word's pieces, each with its share of the word's reading."""
+        split = self._split.get(word)
+        if split is None:
+            # Read the word whole (pypinyin knows more phrases than CC-CEDICT has
+            # entries), then cut the reading along the pieces.
+            syllables = self.pinyin.word(word)
+            parts: list[tuple[str, tuple[str, ...]]] = []
+            position = 0
+            for piece in self._pieces(word):
+                count = hanzi_count(piece)
+                parts.append((piece, syllables[position : position + count]))
+                position += count
+            split = self._split[word] = tuple(parts)
+        return split
 
     # -- public API ----------------------------------------------------------
 
@@ -209,7 +306,7 @@ class Annotator:
         if not text:
             return []
         self._sync_glossary()
-        cached = self._annotated.get(text)
+        cached = self._annotated.get(text) or self._primed.get(text)
         if cached is not None:
             return list(cached)
         tokens = self._annotate(text)
@@ -220,35 +317,42 @@ class Annotator:
         return tokens
 
     def _annotate(self, text: str) -> list[Token]:
-        words = self.segmenter.cut(text)
-        # Read each jieba word whole (pypinyin knows more phrases than CC-CEDICT
-        # has entries), then split unknown words, then let neighbours decide.
+        # Each jieba word is split and read once (cached); then neighbours decide.
         pieces: list[str] = []
         readings: list[tuple[str, ...]] = []
-        for word in words:
-            syllables = self.pinyin.word(word)
-            position = 0
-            for piece in self._pieces(word):
-                count = hanzi_count(piece)
+        for word in self.segmenter.cut(text):
+            for piece, syllables in self._split_word(word):
                 pieces.append(piece)
-                readings.append(syllables[position : position + count])
-                position += count
+                readings.append(syllables)
         self.pinyin.apply_context(pieces, readings, sandhi=self.sandhi)
-        tokens: list[Token] = []
-        for piece, piece_pinyin in zip(pieces, readings, strict=True):
-            count = hanzi_count(piece)
-            definitions, source = self._define(piece, piece_pinyin)
-            tokens.append(
-                Token(
-                    piece,
-                    piece_pinyin,
-                    definitions,
-                    source,
-                    self.hsk.level(piece) if count else None,
-                    count > 0,
-                )
-            )
-        return tokens
+        return [self._token(p, r) for p, r in zip(pieces, readings, strict=True)]
+
+    def prime(self, annotated: Mapping[str, tuple[Token, ...]]) -> None:
+        """Answer :meth:`annotate` from ``annotated`` (a document's sentences, kept from an
+        earlier run by :class:`~reader.language.annotation_cache.AnnotationCache`) until
+        the glossary or the segmentation changes; ``{}`` lets them go."""
+        self._sync_glossary()
+        self._primed = annotated
+
+    def words(self, text: str) -> list[tuple[str, Source | None]]:
+        """The pieces :meth:`annotate` makes of ``text`` with their sources, and nothing else.
+
+        What coverage needs, for a fraction of the cost: no pinyin, no senses.
+        ``[(t.text, t.source) for t in annotate(text)]`` is the same list.
+        """
+        self._sync_glossary()
+        return self.words_of(self.segmenter.cut(text))
+
+    def words_of(self, words: Iterable[str]) -> list[tuple[str, Source | None]]:
+        """:meth:`words` of text already segmented (jieba's words, in order)."""
+        out: list[tuple[str, Source | None]] = []
+        sources = self._sources
+        for word in words:
+            found = sources.get(word)
+            if found is None:
+                found = sources[word] = tuple((p, self._source(p)) for p in self._pieces(word))
+            out.extend(found)
+        return out
 
     def lookup(self, word: str) -> Entry:
         word = word.strip()
@@ -257,7 +361,9 @@ class Annotator:
         pinyin = self.pinyin.word(word)
         characters: tuple[tuple[str, tuple[Reading, ...]], ...] = ()
         if not readings:
-            characters = tuple((ch, self.dictionary.lookup(ch)) for ch in word if is_hanzi(ch))
+            characters = tuple(
+                (part, self.dictionary.lookup(part)) for part in self.dictionary_parts(word)
+            )
         return Entry(
             word, pinyin, readings, self.glossary.get(word), self.hsk.level(word), characters
         )

@@ -20,7 +20,9 @@ from typing import Literal, TextIO
 from reader.errors import ReaderError
 from reader.hanzi import has_hanzi
 from reader.store.atomic import atomic_writer
+from reader.store.locking import locked
 from reader.store.paths import config_dir
+from reader.text_safety import restore_cell, strip_controls
 
 Origin = Literal["document", "user", "glossary"]
 USER_GLOSSARY = "glossary.tsv"
@@ -50,9 +52,25 @@ class ImportSummary:
         )
 
 
+def describe_change(old: Term, new: Term) -> str:
+    """``重要: crucial → vital; note "house style" → "ours"``: what an import changes."""
+    parts = []
+    if old.target != new.target:
+        parts.append(f"{old.target} → {new.target}")
+    if old.note != new.note:
+        if not new.note:
+            parts.append(f"note {old.note!r} dropped")
+        else:
+            parts.append(
+                f"note {old.note!r} → {new.note!r}" if old.note else f"note {new.note!r} added"
+            )
+    return f"{new.source}: {'; '.join(parts)}"
+
+
 def _clean(field: str) -> str:
-    """No tab or newline may enter a field: they would break the TSV."""
-    return " ".join(field.split())
+    """No tab or newline may enter a field: they would break the TSV; no control character
+    (ESC, BEL) either: a shared glossary's English reaches the terminal."""
+    return " ".join(strip_controls(field).split())
 
 
 def check_term(source: str, target: str) -> tuple[str, str]:
@@ -65,8 +83,12 @@ def check_term(source: str, target: str) -> tuple[str, str]:
 
 
 def _rows_to_terms(
-    rows: Iterable[list[str]], origin: Origin, skipped: list[str] | None = None
+    rows: Iterable[list[str]],
+    origin: Origin,
+    skipped: list[str] | None = None,
+    noted: set[str] | None = None,
 ) -> Iterator[Term]:
+    """Terms of ``rows``; ``noted`` collects the sources whose row has a note column."""
     for number, row in enumerate(rows, 1):
         if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
             continue
@@ -83,17 +105,27 @@ def _rows_to_terms(
                 skipped.append(f"line {number}: {exc}")
             continue
         note = _clean(row[2]) if len(row) > 2 else ""
+        if noted is not None and len(row) > 2:
+            noted.add(source)
         yield Term(source, target, note, origin)
 
 
 def parse_glossary(
-    text: str, origin: Origin, *, csv_format: bool = False, skipped: list[str] | None = None
+    text: str,
+    origin: Origin,
+    *,
+    csv_format: bool = False,
+    skipped: list[str] | None = None,
+    noted: set[str] | None = None,
 ) -> list[Term]:
     if csv_format:
-        rows: Iterable[list[str]] = csv.reader(io.StringIO(text))
+        # A CSV reader exported quotes a formula-like cell ('-ism): take it off again.
+        rows: Iterable[list[str]] = (
+            [restore_cell(cell) for cell in row] for row in csv.reader(io.StringIO(text))
+        )
     else:
         rows = (line.split("\t") for line in text.splitlines())
-    return list(_rows_to_terms(rows, origin, skipped))
+    return list(_rows_to_terms(rows, origin, skipped, noted))
 
 
 def read_glossary(path: Path, origin: Origin) -> list[Term]:
@@ -102,8 +134,10 @@ def read_glossary(path: Path, origin: Origin) -> list[Term]:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ReaderError(f"{path}: cannot read the glossary ({exc})") from None
+    except UnicodeDecodeError as exc:
+        raise ReaderError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ReaderError(f"{path}: cannot read the glossary ({exc.strerror or exc})") from None
     return parse_glossary(text, origin, csv_format=path.suffix.lower() == ".csv")
 
 
@@ -166,12 +200,17 @@ class Glossary:
     def user_terms(self) -> list[Term]:
         return [self._user[k] for k in sorted(self._user)]
 
+    def _saved_user(self) -> dict[str, Term]:
+        """The user glossary as saved now: another process may have changed it since we read
+        it. Called under the file lock, so a change is made to the latest file."""
+        return {t.source: t for t in read_glossary(self.user_path, "user")}
+
     def add(self, source: str, target: str, note: str = "") -> Term:
         """Add or replace a user term and save the user glossary."""
         source, target = check_term(source, target)
         term = Term(source, target, _clean(note), "user")
-        with self._lock:
-            updated = {**self._user, source: term}
+        with self._lock, locked(self.user_path):
+            updated = {**self._saved_user(), source: term}
             write_glossary(self.user_path, updated.values())
             self._user = updated
             self.version += 1
@@ -179,10 +218,12 @@ class Glossary:
 
     def remove(self, source: str) -> bool:
         """Remove a user term; built-in terms cannot be removed, only overridden."""
-        with self._lock:
-            if source not in self._user:
+        with self._lock, locked(self.user_path):
+            saved = self._saved_user()
+            if source not in saved:
+                self._user = saved
                 return False
-            updated = {k: v for k, v in self._user.items() if k != source}
+            updated = {k: v for k, v in saved.items() if k != source}
             write_glossary(self.user_path, updated.values())
             self._user = updated
             self.version += 1
@@ -190,20 +231,25 @@ class Glossary:
 
     def plan_import(self, path: Path) -> ImportSummary:
         """Compare a TSV or CSV file with the user glossary; nothing is written."""
+        from reader.document.load import read_input  # a regular file of a sane size only
+
         try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise ReaderError(f"{path}: no such file") from None
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_input(path).decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
             raise ReaderError(f"{path}: cannot read ({exc})") from None
         skipped: list[str] = []
         is_csv = path.suffix.lower() == ".csv" or ("\t" not in text and "," in text)
-        incoming = parse_glossary(text, "user", csv_format=is_csv, skipped=skipped)
+        noted: set[str] = set()
+        incoming = parse_glossary(text, "user", csv_format=is_csv, skipped=skipped, noted=noted)
         new: list[Term] = []
         changed: list[tuple[Term, Term]] = []
         identical: list[Term] = []
         for term in {t.source: t for t in incoming}.values():
             old = self._user.get(term.source)
+            if old is not None and old.note and term.source not in noted:
+                # A row without a note column merges: your note is kept, not dropped
+                # (an empty note column does drop it, and the change says so).
+                term = Term(term.source, term.target, old.note, term.origin)
             if old is None:
                 new.append(term)
             elif (old.target, old.note) == (term.target, term.note):
@@ -213,8 +259,8 @@ class Glossary:
         return ImportSummary(tuple(new), tuple(changed), tuple(identical), tuple(skipped))
 
     def apply_import(self, summary: ImportSummary) -> None:
-        with self._lock:
-            updated = dict(self._user)
+        with self._lock, locked(self.user_path):
+            updated = self._saved_user()
             updated.update({t.source: t for t in summary.new})
             updated.update({new.source: new for _, new in summary.changed})
             write_glossary(self.user_path, updated.values())

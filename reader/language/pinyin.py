@@ -10,6 +10,7 @@ and before a verb is *děi* (我得走了). Output is one syllable per Hanzi.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -17,6 +18,11 @@ from functools import lru_cache
 from importlib.resources import files
 
 from reader.hanzi import HANZI_RUN, hanzi_count, is_hanzi
+
+# pypinyin copies its phrase and character tables at import unless told not to: a
+# tenth of its import time, for copies only its table-loading functions (which
+# reader never calls) would need.
+os.environ.setdefault("PYPINYIN_NO_DICT_COPY", "1")
 
 _SYLLABLE = re.compile(r"^[a-zü\u0300-\u036fāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ]+$")
 _TONE_OF = {
@@ -139,6 +145,8 @@ class PinyinReader:
         self._cedict = cedict_readings
         self._overrides = load_overrides() if overrides is None else overrides
         self._rules = load_context_rules()
+        #: Tokens whose reading a neighbour can change: the rules' and the particles.
+        self._decided = frozenset(self._rules) | _PARTICLES
         self._cache: dict[str, tuple[str, ...]] = {}
 
     def word(self, word: str) -> tuple[str, ...]:
@@ -166,7 +174,10 @@ class PinyinReader:
         self, tokens: Sequence[str], readings: list[tuple[str, ...]], *, sandhi: bool = False
     ) -> None:
         """Correct ``readings`` in place where a neighbouring token decides."""
+        decided = self._decided
         for i, token in enumerate(tokens):
+            if token not in decided:
+                continue  # most tokens: no rule, not a particle
             prev = tokens[i - 1] if i > 0 else ""
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             for rule in self._rules.get(token, ()):
@@ -195,9 +206,12 @@ def _citation(word: str, syllables: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(fixed)
 
 
+_PARTICLES = frozenset(("地", "得", "着"))
+
+
 def _particle(token: str, prev: str, nxt: str) -> str:
     """The reading of a standalone 地, 得 or 着 decided by its neighbours, or ''."""
-    if token not in ("地", "得", "着") or not prev or hanzi_count(prev) != len(prev):
+    if token not in _PARTICLES or not prev or hanzi_count(prev) != len(prev):
         return ""
     next_is_word = bool(nxt) and is_hanzi(nxt[0])
     if token == "地":
@@ -235,6 +249,10 @@ def _yi_bu_sandhi(tokens: Sequence[str], readings: list[tuple[str, ...]]) -> Non
         if ns < 0 or ns >= len(readings[nt]) or not readings[nt][ns]:
             continue  # a pause, punctuation or Latin text follows
         tone = tone_of(readings[nt][ns])
+        if tone == 5:
+            # A neutral syllable keeps its own tone for sandhi: 一个 yí ge (个 is gè).
+            citation = _pypinyin(nch)
+            tone = tone_of(citation[0]) if citation and citation[0] else tone
         if ch == "不":
             new = "bú" if tone == 4 else ""
         else:

@@ -4,12 +4,20 @@ jieba's module-level tokenizer is shared global state; reader uses its own
 ``jieba.Tokenizer`` so adding glossary terms never leaks into other code. The
 first cut costs about a second (jieba loads its dictionary), so
 :meth:`Segmenter.start` exists for callers to run it in a background thread.
+
+The reader fixes jieba's mistakes as LUTE's parser exceptions do, once for
+every text: a *split* (但书 → 但 书) and a *join* (宝 钗 → 宝钗, a character's
+name). Both are records of ``splits.tsv``: a join is a word "split" into one
+part, ``宝钗<TAB>宝钗``. A joined word is added to jieba with a frequency
+high enough to win wherever it occurs, and like a glossary term it is glued
+back together wherever jieba's cut falls on its two ends (广大党员|干部群众 →
+广大党员干部群众), but never across a word (人民|生活 does not give 民生).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import re
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -17,10 +25,13 @@ from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
 from reader.store.atomic import atomic_writer
+from reader.store.locking import locked
 from reader.store.paths import cache_dir, config_dir
 
 if TYPE_CHECKING:
     import jieba
+
+    from reader.language.jieba_fast import FastCut
 
 SPLITS_FILE = "splits.tsv"
 
@@ -32,6 +43,13 @@ def read_splits(path: Path) -> dict[str, tuple[str, ...]]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         return splits
+    except UnicodeDecodeError as exc:
+        raise ReaderError(
+            f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start}); "
+            "save it as UTF-8, or remove it to forget your word splits"
+        ) from None
+    except OSError as exc:
+        raise ReaderError(f"{path}: cannot read your word splits ({exc.strerror or exc})") from None
     for line in lines:
         if not line.strip() or line.startswith("#") or "\t" not in line:
             continue
@@ -48,20 +66,60 @@ def write_splits(path: Path, splits: dict[str, tuple[str, ...]]) -> None:
             handle.write(f"{word}\t{' '.join(splits[word])}\n")
 
 
+#: jieba's frequency for a glossary term (at least): a common word's. jieba's own
+#: entries for policy phrases are rare ones (广大党员 3, 干部群众 3), and at the
+#: frequency jieba suggests a term lost to them (广大党员|干部群众 hid 党员干部) or to a
+#: word and a stray character (全省|域 hid 省域); against two common words it still
+#: loses, as it should (人民|生活 keeps 民生 out). Only for terms of up to
+#: :data:`BOOSTED_TERM` characters: a longer one is built from its words anyway
+#: (:func:`merge_words`), and boosted it steals a character from the word before
+#: it (创新发展理念 became 创|新发展理念).
+TERM_FREQ = 2_000
+BOOSTED_TERM = 4
+#: jieba's frequency for a word the reader joined: above almost every word it could
+#: overlap with (common words are 10⁴–10⁶), so the join holds wherever it occurs.
+JOIN_FREQ = 2_000_000
+
+
 class Segmenter:
-    """Thread-safe jieba segmentation with user words and forced splits."""
+    """Thread-safe jieba segmentation with user words, forced splits and joins."""
 
     def __init__(self, splits_path: Path | None = None, jieba_cache: Path | None = None) -> None:
         self.splits_path = splits_path or config_dir() / SPLITS_FILE
         self._jieba_cache = jieba_cache
         self._tokenizer: jieba.Tokenizer | None = None
+        self._fast: FastCut | None = None
         self._lock = threading.RLock()
         self._words: set[str] = set()
-        #: Terms jieba's own pre-split would break (they contain 、 or spaces).
-        self._phrases: re.Pattern[str] | None = None
+        #: Every record of ``splits.tsv``: a split (two parts or more) or a join (one part).
         self.splits = read_splits(self.splits_path)
-        #: jieba's own frequency of each word we split, to restore on unsplit.
+        #: Words glued back together from jieba's tokens (terms and joins), and all
+        #: their prefixes, so the merge looks at a token only if a word starts with it.
+        self._whole: frozenset[str] = frozenset()
+        self._prefixes: frozenset[str] = frozenset()
+        #: jieba's own frequency of each word we split or joined, to restore on unsplit.
         self._freq_before_split: dict[str, int] = {}
+        #: Bumped whenever the cut of some text may change: caches keyed on it notice.
+        self.version = 0
+        self._rebuild()
+
+    @property
+    def joins(self) -> frozenset[str]:
+        """The words you joined (宝钗): one word wherever they occur."""
+        return frozenset(w for w, parts in self.splits.items() if len(parts) == 1)
+
+    def _rebuild(self) -> None:
+        joins = self.joins
+        parts = (p for ps in self.splits.values() if len(ps) > 1 for p in ps if len(p) > 1)
+        #: Words you decided on, joins and the parts of your splits: never cut again
+        #: (the annotator splits a word no dictionary has, unless you made it).
+        self.user_words = joins | frozenset(parts)
+        #: The words you split: never a piece of a longer word either.
+        self.split_words = frozenset(w for w, ps in self.splits.items() if len(ps) > 1)
+        whole = self._words | self.user_words
+        self._whole = frozenset(whole)
+        self._prefixes = frozenset(w[:n] for w in whole for n in range(1, len(w) + 1))
+        self.version += 1
 
     def start(self) -> None:
         """Load jieba's dictionary (about a second); safe to call from a worker."""
@@ -70,98 +128,169 @@ class Segmenter:
                 return
             # Imported here: jieba costs 0.1–0.2 s to import, and `reader --version`,
             # argument errors and the reader's first frame do not need it.
-            import jieba
+            from reader.language.jieba_fast import FastCut, import_jieba, supported
 
-            jieba.setLogLevel(logging.WARNING)
+            jieba = import_jieba()
+
+            # jieba logs a traceback when it cannot write its cache file (a read-only or
+            # full cache folder) and works without it: nothing to show a reader.
+            jieba.setLogLevel(logging.CRITICAL)
             tokenizer = jieba.Tokenizer()
             folder = self._jieba_cache or cache_dir()
-            folder.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(OSError):
+                folder.mkdir(parents=True, exist_ok=True)
             tokenizer.tmp_dir = str(folder)
             tokenizer.initialize()
             for word in sorted(self._words):
-                tokenizer.add_word(word)
+                _add_term(tokenizer, word)
             self._tokenizer = tokenizer
-            for word in self.splits:
-                self._forget(word)
+            # jieba's own algorithm restated for speed, same tokens (see jieba_fast).
+            self._fast = FastCut(tokenizer) if supported() else None
+            self._follow({}, self.splits)
 
     def add_words(self, words: Iterable[str]) -> None:
         """Make each word come out whole (glossary terms)."""
         with self._lock:
             new = [w for w in words if w and w not in self._words]
+            if not new:
+                return
             self._words.update(new)
-            phrases = sorted((w for w in self._words if not _is_jieba_word(w)), key=len)
-            self._phrases = (
-                re.compile("|".join(re.escape(p) for p in reversed(phrases))) if phrases else None
-            )
+            self._rebuild()
             if self._tokenizer is not None:
                 for word in new:
-                    self._tokenizer.add_word(word)
+                    _add_term(self._tokenizer, word)
 
     def split(self, word: str, parts: tuple[str, ...]) -> None:
-        """Record that ``word`` is always cut into ``parts`` (saved at once)."""
+        """Record that ``word`` is always cut into ``parts`` (saved at once).
+
+        A join of the same word is replaced: the last decision holds. Parts of
+        two characters or more become words jieba prefers (splitting 贾政扶 into
+        贾政 扶 fixes 贾政道 and 贾政笑 as well).
+        """
         if "".join(parts) != word or len(parts) < 2:
             raise ReaderError(f"the parts {' '.join(parts)!r} do not spell {word!r}")
         with self._lock:
-            updated = {**self.splits, word: parts}
-            write_splits(self.splits_path, updated)
-            self.splits = updated
-            self._forget(word)
+            self._save({**self.splits, word: parts})
 
-    def _forget(self, word: str) -> None:
-        if self._tokenizer is not None:
-            self._freq_before_split.setdefault(word, self._tokenizer.FREQ.get(word, 0))
-            self._tokenizer.del_word(word)
+    def join(self, word: str) -> None:
+        """Record that ``word`` is always one word (saved at once); a split of it goes."""
+        if len(word) < 2 or any(ch.isspace() for ch in word):
+            raise ReaderError(f"cannot join {word!r}: it must be two characters or more")
+        with self._lock:
+            self._save({**self.splits, word: (word,)})
 
     def unsplit(self, word: str) -> bool:
+        """Forget your split or join of ``word``: jieba decides again."""
         with self._lock:
             if word not in self.splits:
                 return False
-            updated = {k: v for k, v in self.splits.items() if k != word}
-            write_splits(self.splits_path, updated)
-            self.splits = updated
-            freq = self._freq_before_split.pop(word, 0)
-            if self._tokenizer is not None and (freq or word in self._words):
-                self._tokenizer.add_word(word, freq or None)
+            self._save({k: v for k, v in self.splits.items() if k != word})
         return True
+
+    def _save(self, updated: dict[str, tuple[str, ...]]) -> None:
+        """Write the records, then make jieba and the merge follow them (lock held).
+
+        What changed from :attr:`splits` is applied to the file as saved now, under its
+        file lock: another reader's records, saved since this one read them, stay.
+        """
+        with locked(self.splits_path):
+            saved = read_splits(self.splits_path)
+            for word in self.splits.keys() - updated.keys():
+                saved.pop(word, None)
+            saved.update({w: parts for w, parts in updated.items() if self.splits.get(w) != parts})
+            write_splits(self.splits_path, saved)
+        before, self.splits = self.splits, saved
+        self._follow(before, saved)
+        self._rebuild()
+
+    def _follow(
+        self, before: dict[str, tuple[str, ...]], after: dict[str, tuple[str, ...]]
+    ) -> None:
+        """Tell jieba what changed between two sets of records."""
+        if self._tokenizer is None:
+            return
+        old_forgotten, old_taught = _jieba_changes(before)
+        forgotten, taught = _jieba_changes(after)
+        for word in (old_forgotten | old_taught) - (forgotten | taught):
+            self._restore(word)
+        for word in forgotten - old_forgotten:
+            self._forget(word)
+        for word in taught - old_taught:
+            self._teach(word)
+
+    def _forget(self, word: str) -> None:
+        assert self._tokenizer is not None
+        self._freq_before_split.setdefault(word, self._tokenizer.FREQ.get(word, 0))
+        self._tokenizer.del_word(word)
+
+    def _teach(self, word: str) -> None:
+        assert self._tokenizer is not None
+        self._freq_before_split.setdefault(word, self._tokenizer.FREQ.get(word, 0))
+        self._tokenizer.add_word(word, JOIN_FREQ)
+
+    def _restore(self, word: str) -> None:
+        """jieba's own idea of ``word`` again, as before a split or a join."""
+        assert self._tokenizer is not None
+        freq = self._freq_before_split.pop(word, 0)
+        if word in self._words:
+            _add_term(self._tokenizer, word, freq)
+        elif freq:
+            self._tokenizer.add_word(word, freq)
+        else:
+            self._tokenizer.del_word(word)
 
     def cut(self, text: str) -> list[str]:
         """Segment ``text``; the tokens concatenate back to ``text``."""
         self.start()
         assert self._tokenizer is not None
         with self._lock:
-            tokens = list(self._tokenizer.cut(text))
-            phrases = self._phrases
+            fast = self._fast
+            tokens = fast.cut(text) if fast is not None else list(self._tokenizer.cut(text))
+            whole, prefixes = self._whole, self._prefixes
             splits = self.splits
-        if phrases is not None:
-            tokens = _merge_spans(tokens, [m.span() for m in phrases.finditer(text)])
+        if whole:
+            tokens = merge_words(tokens, whole, prefixes)
         if splits:
             tokens = [part for token in tokens for part in splits.get(token, (token,))]
         return tokens
 
 
-def _is_jieba_word(word: str) -> bool:
-    """Can jieba's DAG produce ``word`` as one token at all?"""
-    return bool(re.fullmatch(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+", word))
+def _add_term(tokenizer: jieba.Tokenizer, word: str, own: int | None = None) -> None:
+    """A glossary term for jieba: at least :data:`TERM_FREQ` if it is short, never below
+    its own count (jieba's suggestion for a long one)."""
+    known = tokenizer.FREQ.get(word) if own is None else own
+    if len(word) > BOOSTED_TERM:
+        tokenizer.add_word(word, known or None)
+    else:
+        tokenizer.add_word(word, max(known or 0, TERM_FREQ))
 
 
-def _merge_spans(tokens: list[str], spans: list[tuple[int, int]]) -> list[str]:
-    """Merge the tokens covering each span whose ends fall on token boundaries."""
-    if not spans:
-        return tokens
-    starts: dict[int, int] = {}
-    position = 0
-    for index, token in enumerate(tokens):
-        starts[position] = index
-        position += len(token)
-    starts[position] = len(tokens)
-    merged: list[str] = []
-    index = 0
-    for start, end in spans:
-        if start not in starts or end not in starts or starts[start] < index:
-            continue
-        first, last = starts[start], starts[end]
-        merged.extend(tokens[index:first])
-        merged.append("".join(tokens[first:last]))
-        index = last
-    merged.extend(tokens[index:])
-    return merged
+def _jieba_changes(records: dict[str, tuple[str, ...]]) -> tuple[set[str], set[str]]:
+    """What the records ask of jieba: words to forget (split ones), words to prefer
+    (joined ones, and the longer parts of splits)."""
+    forgotten = {word for word, parts in records.items() if len(parts) > 1}
+    taught = {word for word, parts in records.items() if len(parts) == 1}
+    taught |= {p for parts in records.values() if len(parts) > 1 for p in parts if len(p) > 1}
+    return forgotten, taught - forgotten
+
+
+def merge_words(tokens: list[str], words: frozenset[str], prefixes: frozenset[str]) -> list[str]:
+    """Glue runs of tokens that spell one of ``words``, the longest first, left to right.
+
+    Only whole tokens are glued: a word's two ends must fall on token
+    boundaries, so 民生 never comes out of 人民|生活. ``prefixes`` holds every
+    prefix of every word (the word itself included), which keeps this one set
+    lookup per token for text without terms.
+    """
+    out: list[str] = []
+    i, n = 0, len(tokens)
+    while i < n:
+        joined, k, best = tokens[i], i + 1, i + 1
+        while k < n and joined in prefixes:
+            joined += tokens[k]
+            k += 1
+            if joined in words:
+                best = k
+        out.append(tokens[i] if best == i + 1 else "".join(tokens[i:best]))
+        i = best
+    return out

@@ -38,15 +38,16 @@ def words_above(
     level: int,
     annotator: Annotator,
     *,
-    unlisted: bool = True,
+    unlisted: bool = False,
     style: PinyinStyle = TONE_MARKS,
 ) -> list[VocabEntry]:
     """Each word of ``doc`` whose HSK level is above ``level``, once, in order of appearance.
 
-    Level 7 stands for the 7–9 band, so ``level`` 6 asks for the band. With
-    ``unlisted``, words in no HSK list count as above every level, if a
-    dictionary or glossary defines them (names pieced together from single
-    characters do not).
+    Level 7 stands for the 7–9 band, so ``level`` 6 asks for the band. Words in
+    no HSK list are a choice of their own, ``unlisted``: they are not "above"
+    any level (counting them so, ``--hsk-above 7`` still gave 1,070 words of
+    阿Q正传), and then only those a dictionary or glossary defines come
+    (names pieced together from single characters do not).
     """
     if not 0 <= level <= BAND:
         raise ReaderError(f"HSK level {level}: choose 0 to {BAND} (7 is the 7-9 band)")

@@ -27,9 +27,10 @@ from reader.language.annotate import Entry, Token
 from reader.language.pinyin import toneless
 from reader.reading.english import EnglishLayer
 from reader.reading.known import ReadingWords
+from reader.reading.search import PinyinIndex
 from reader.store import vocab
 from reader.store.memory import EDITED
-from reader.store.state import DocumentState, load_state, save_state
+from reader.store.state import DocumentState, load_state, save_state, toggle_bookmark
 from reader.translate.base import Translation, TranslatorInfo
 from reader.translate.pipeline import Pipeline
 
@@ -154,6 +155,12 @@ class ReadingSession:
         self.state.path = str(Path(doc.path).resolve()) if doc.path else ""
         self.state.title = doc.title
         self.state.opened = time.time()
+        #: Why the position or a bookmark could not be saved ("" when it was): the
+        #: reader goes on, and its status line says so.
+        self.save_problem = ""
+        #: Every sentence's toneless pinyin, for pinyin search (:meth:`prepare_search`).
+        self._pinyin_index: PinyinIndex | None = None
+        self._search_lock = threading.Lock()
 
     # -- slow work, for workers -------------------------------------------------------
 
@@ -343,6 +350,45 @@ class ReadingSession:
             sentence_id=sentence_id,
         )
 
+    # -- fixing the segmentation --------------------------------------------------------------
+
+    def split_suggestion(self, word: str) -> tuple[str, ...]:
+        """Where ``word`` is cut if you split it: the longest dictionary words in it
+        (贾政扶 → 贾政 扶, 秦氏凤姐 → 秦氏 凤姐), else its characters."""
+        parts = tuple(self.context.annotator.dictionary_parts(word))
+        return parts if "".join(parts) == word and len(parts) > 1 else tuple(word)
+
+    def split_word(self, word: str, parts: Iterable[str]) -> int:
+        """Cut ``word`` into ``parts`` in every text from now on (saved at once), as LUTE's
+        parser exceptions do; returns how many translations it made stale."""
+        self.context.annotator.segmenter.split(word, tuple(parts))
+        return self._segmentation_changed()
+
+    def join_next(self, sentence: str, index: int) -> str:
+        """Make the word at ``index`` of ``sentence`` and the next one a single word
+        everywhere (宝|钗 → 宝钗: a name, once for the whole novel); returns that word."""
+        tokens = self.context.annotator.annotate(sentence)
+        if not 0 <= index < len(tokens) - 1 or not (
+            tokens[index].is_hanzi and tokens[index + 1].is_hanzi
+        ):
+            raise ReaderError("there is no word right after this one to join it with")
+        word = tokens[index].text + tokens[index + 1].text
+        self.context.annotator.segmenter.join(word)
+        self._segmentation_changed()
+        return word
+
+    def unsplit_word(self, word: str) -> bool:
+        """Forget your split or join of ``word``: jieba decides again."""
+        done = self.context.annotator.segmenter.unsplit(word)
+        if done:
+            self._segmentation_changed()
+        return done
+
+    def _segmentation_changed(self) -> int:
+        """Every sentence is cut anew (the annotator notices the segmenter's version): the
+        gloss is redone and machine translations whose terms changed are dropped."""
+        return len(self.english_layer.glossary_changed(self.context.pipeline()))
+
     # -- search -------------------------------------------------------------------------------
 
     def search(self, query: str) -> list[Match]:
@@ -355,17 +401,50 @@ class ReadingSession:
         needle = query.lower()
         compact = "".join(needle.split())
         by_pinyin = compact.isascii() and compact.isalpha()
+        # The sentences whose toneless pinyin has the query, from the index (built once).
+        spelled = set(self.prepare_search().hits(compact)) if by_pinyin else set()
+        english_text = self.english_layer.english_text
         found: list[Match] = []
+        flat = 0
         for index, block in enumerate(self.blocks):
             for number, (sid, text) in enumerate(block.sentences):
-                offsets = _occurrences(text, query)
-                if not offsets and by_pinyin and compact in toneless(text):
+                offsets = _occurrences(text, query) if query in text else []
+                if not offsets and flat in spelled:
                     offsets = _pinyin_offsets(text, compact)
                 if not offsets:
-                    english = self.english_layer.english_text(sid)
+                    english = english_text(sid)
                     if english is not None and needle in english.lower():
                         offsets = [0]
                 found.extend(Match(index, number, offset) for offset in offsets)
+                flat += 1
+        return found
+
+    def prepare_search(self) -> PinyinIndex:
+        """The toneless pinyin of every sentence, computed once (seconds for a novel, kept
+        in the cache folder for next time): a worker may call this after the document
+        opens, so that the first pinyin search takes milliseconds."""
+        with self._search_lock:
+            if self._pinyin_index is None:
+                texts = [text for block in self.blocks for _, text in block.sentences]
+                self._pinyin_index = PinyinIndex.of(texts, self.doc.source_sha256)
+            return self._pinyin_index
+
+    def search_gloss(self, query: str, cancel: threading.Event | None = None) -> list[Match]:
+        """Each sentence whose gloss has ``query`` (English), among those with no other
+        English yet (no model, or before its translation came): what the reader shows
+        there is the gloss, so an English search must find it (``prosperity`` found
+        nothing without a model). Slow on a novel: a worker runs it, ``cancel`` stops it."""
+        needle = " ".join(query.lower().split())
+        if not needle.isascii() or not needle.strip() or not self.language_ready.is_set():
+            return []
+        layer = self.english_layer
+        found: list[Match] = []
+        for index, block in enumerate(self.blocks):
+            if cancel is not None and cancel.is_set():
+                return found
+            for number, (sid, text) in enumerate(block.sentences):
+                if layer.english_text(sid) is None and needle in self._gloss(text).lower():
+                    found.append(Match(index, number, 0))
         return found
 
     # -- position, bookmarks, contents ---------------------------------------------------------
@@ -384,13 +463,14 @@ class ReadingSession:
     def toggle_bookmark(self, block: int) -> bool:
         """Bookmark a block, or remove its bookmark; returns whether it is bookmarked now."""
         block_id = self.blocks[block].id
-        marks = self.state.bookmarks
-        if block_id in marks:
-            marks.remove(block_id)
+        if self.state.sha256:
+            self._saved(toggle_bookmark(self.state, block_id))
         else:
-            marks.append(block_id)
-        self.save()
-        return block_id in marks
+            marks = self.state.bookmarks
+            self.state.bookmarks = (
+                [m for m in marks if m != block_id] if block_id in marks else [*marks, block_id]
+            )
+        return block_id in self.state.bookmarks
 
     def contents(self) -> list[ContentsEntry]:
         """The headings, then the bookmarks (each with the paragraph's first words)."""
@@ -409,6 +489,15 @@ class ReadingSession:
     def headings(self) -> list[int]:
         return [i for i, b in enumerate(self.blocks) if b.kind == "heading"]
 
-    def save(self) -> None:
-        if self.state.sha256:
-            save_state(self.state)
+    def save(self) -> bool:
+        """Save the position; False (and :attr:`save_problem` says why) if it could not be."""
+        return self._saved(save_state(self.state)) if self.state.sha256 else True
+
+    def _saved(self, problem: str | None) -> bool:
+        """Keep the first problem for the status line (a read-only or full home); a later
+        successful save clears it."""
+        if problem is None:
+            self.save_problem = ""
+            return True
+        self.save_problem = self.save_problem or f"position not saved: {problem}"
+        return False

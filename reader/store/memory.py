@@ -182,11 +182,7 @@ class TranslationMemory:
                 )
             ]
         scored = sorted(
-            (
-                (_similarity(key, other), other)
-                for other in keys
-                if other != key
-            ),
+            ((_similarity(key, other), other) for other in keys if other != key),
             reverse=True,
         )
         found: list[FuzzyMatch] = []

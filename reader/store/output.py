@@ -12,12 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
 
 from reader.errors import ReaderError
 from reader.store.atomic import atomic_path
+from reader.text_safety import quote_formula, strip_controls
 
 #: Characters XML 1.0 forbids (C0 controls other than tab, LF, CR; surrogates;
 #: U+FFFE/U+FFFF): dropped from XML, XHTML and HTML output.
@@ -32,15 +34,57 @@ def xml_safe(text: str) -> str:
 
 
 def one_line(text: str) -> str:
-    """``text`` stripped, tabs and line breaks (with the spaces around them) as one space."""
-    return _BREAK.sub(" ", text).strip()
+    """``text`` stripped, tabs and line breaks (with the spaces around them) as one space,
+    control characters (ESC, BEL…) dropped: one TSV cell, or one line of a message."""
+    return _BREAK.sub(" ", strip_controls(text)).strip()
+
+
+def tsv_cell(text: str) -> str:
+    """One cell of a TSV a spreadsheet may open: one line, a formula start quoted
+    (:func:`~reader.text_safety.spreadsheet_cell`)."""
+    return quote_formula(one_line(text))
+
+
+def csv_cell(text: str) -> str:
+    """One cell of a CSV (the :mod:`csv` module quotes it): stripped, controls dropped,
+    a formula start quoted."""
+    return quote_formula(strip_controls(text).strip())
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is (``st_mode`` of ``lstat``), or None."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
 
 
 def check_target(path: str | Path, *, force: bool, source: str | Path | None = None) -> Path:
-    """``path`` as a Path, or a one-line error if it must not be written."""
+    """``path`` as a Path, or a one-line error if it must not be written.
+
+    Only a regular file is ever replaced, ``force`` or not: the rename would
+    put a file where a device (``/dev/full``), a named pipe or a link was.
+    """
     target = Path(path)
     if target.is_dir():
         raise ReaderError(f"{target}: is a folder; give a file name")
+    try:
+        kind = special_kind(os.lstat(target).st_mode)
+    except FileNotFoundError:
+        kind = None
+    except OSError as exc:
+        raise ReaderError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    if kind is not None:
+        raise ReaderError(f"{target}: is {kind}, not a regular file; give another file name")
     if source is not None and target.exists() and _same_file(target, Path(source)):
         raise ReaderError(f"{target}: is the document being exported; choose another name")
     if not force and (target.exists() or target.is_symlink()):

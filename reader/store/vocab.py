@@ -1,7 +1,8 @@
 """The user's vocabulary list: words saved while reading, with the sentence they came from.
 
 One JSON file (``vocabulary.json`` in the user data folder), rewritten
-atomically on every change. A word is listed once: saving it again updates its
+atomically on every change, each change read, made and written under a file
+lock so two readers saving words at once keep all of them. A word is listed once: saving it again updates its
 pinyin, definition and sentence and keeps the date it was first added. A file
 that cannot be read is an error, never silently replaced.
 
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from reader.errors import ReaderError
 from reader.store.atomic import write_text
+from reader.store.locking import locked
 from reader.store.paths import data_dir
 
 VOCAB_FILE = "vocabulary.json"
@@ -58,7 +60,9 @@ def load(path: Path | None = None) -> list[VocabEntry]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return []
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
+    except UnicodeDecodeError as exc:
+        raise ReaderError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except (OSError, ValueError) as exc:
         raise ReaderError(f"{path}: cannot read the vocabulary list ({exc})") from None
     rows = data.get("words") if isinstance(data, dict) else data
     if not isinstance(rows, list):
@@ -97,7 +101,7 @@ def add(
         sentence_id.strip(),
         datetime.date.today().isoformat(),
     )
-    with _lock:
+    with _lock, locked(path):
         entries = load(path)
         for n, old in enumerate(entries):
             if old.word == word:
@@ -113,7 +117,7 @@ def add(
 def remove(word: str, *, path: Path | None = None) -> bool:
     """Forget a word; False if it was not in the list."""
     path = path or vocab_path()
-    with _lock:
+    with _lock, locked(path):
         entries = load(path)
         kept = [e for e in entries if e.word != word.strip()]
         if len(kept) == len(entries):

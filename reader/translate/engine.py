@@ -85,6 +85,8 @@ class DecodeOptions:
     intra_threads: int = 0
     repetition_penalty: float = 1.1
     no_repeat_ngram_size: int = 0
+    #: CTranslate2's device ("cpu", "cuda", "auto"); not in the cache key: the words are the same.
+    device: str = "cpu"
 
     def threads(self) -> tuple[int, int]:
         cpus = _cpus()
@@ -211,7 +213,7 @@ class ArgosTranslator:
                 inter, intra = self.options.threads()
                 translator = ctranslate2.Translator(
                     str(self.model.path / "model"),
-                    device="cpu",
+                    device=self.options.device,
                     compute_type=self.options.compute_type,
                     inter_threads=inter,
                     intra_threads=intra,

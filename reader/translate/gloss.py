@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from reader.language.annotate import Annotator, Token
+from reader.language.senses import context_sense
 from reader.translate.base import Output, TranslatorInfo
 from reader.translate.terms import tidy
 
@@ -28,11 +30,17 @@ _NOTE = re.compile(r"\([^)]*\)|\[[^\]]*\]")
 _POINTER = re.compile(r"^(?:see(?: also)?|(?:old |erhua )?variant of|used in|abbr\. for) ", re.I)
 
 
+@lru_cache(maxsize=65536)
 def _word_gloss(token: Token) -> str:
+    """One token's English; kept per distinct token (a book repeats 的 twenty thousand times)."""
     if not token.is_hanzi:
         return token.text.translate(_PUNCT)
     if not token.definitions:
         return token.text
+    if token.source in ("user", "glossary"):
+        # A term's English whole: cut at its first comma, 干在实处、走在前列、勇立潮头
+        # became "work hard", and the term check then reported the term missing.
+        return token.definitions[0]
     # A sense that only points elsewhere ("see 浙江省") gives way to the next one,
     # or to the senses of the word it points to (listed as "浙江省: Zhejiang …").
     senses = [d for d in token.definitions if not _POINTER.match(d)] or list(token.definitions)
@@ -62,12 +70,14 @@ class GlossTranslator:
         self._annotator = annotator
 
     def options_key(self) -> str:
-        return f"gloss-v1 hsk={self._annotator.hsk.standard}"
+        return f"gloss-v2 hsk={self._annotator.hsk.standard}"
 
     def translate(self, sentences: Sequence[str]) -> list[Output]:
         return [Output(self.gloss(s)) for s in sentences]
 
     def gloss(self, sentence: str) -> str:
-        words = [_word_gloss(t) for t in self._annotator.annotate(sentence)]
+        tokens = self._annotator.annotate(sentence)
+        # The sense the context asks for (日 after a number is "day"), else the first.
+        words = [context_sense(tokens, i) or _word_gloss(t) for i, t in enumerate(tokens)]
         text = tidy(" ".join(w for w in words if w.strip())).replace("— —", "—")
         return re.sub(r"([“‘(]) | ([”’])", r"\1\2", text)

@@ -17,10 +17,12 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 import stat
 import struct
 import tempfile
+import time
 import urllib.error
 import urllib.request
 import zipfile
@@ -32,11 +34,31 @@ from typing import IO, Any
 
 from reader.errors import ReaderError
 from reader.store.paths import cache_dir, data_dir
+from reader.text_safety import has_control, terminal_safe
 
 MODELS_DIR = "models"
 #: Biggest package reader accepts (the real zh→en packages are about 100 MB).
 MAX_PACKAGE_BYTES = 2_000_000_000
 MAX_FILES = 10_000
+#: Biggest metadata.json reader reads (a real one is under 1 kB): every command
+#: that lists the models reads each one, so a huge one would slow them all.
+MAX_METADATA_BYTES = 1_000_000
+#: A package folder name: what ``reader models list`` prints and ``remove`` takes.
+#: No leading dot (hidden, and reader's own staging names), no leading dash (an
+#: option to the shell), no spaces or control characters.
+_FOLDER_NAME = re.compile(r"\w[\w.+-]{0,127}")
+#: The metadata strings reader shows or keys its cache by (the version is in
+#: every export's note): short, one line, no control characters.
+_METADATA_STRINGS = ("from_code", "to_code", "package_version", "target_prefix", "code")
+_MAX_METADATA_STRING = 200
+#: Staging folders of an install, a swap or a removal (see :func:`clean_leftovers`).
+_STAGING = re.compile(
+    r"\.(?:(?P<kind>installing)-(?P<name>.*)-(?P<pid>\d+)\.\w+"
+    r"|(?P<kind2>replaced|removing)-(?P<name2>.*)-(?P<pid2>\d+))"
+)
+#: An ``.installing-…`` folder with no process id in its name (an older reader made
+#: those) is stale after this long.
+_STALE_AFTER_S = 3600
 DOWNLOAD_TIMEOUT_S = 15
 _INDEX_ENV = "READER_MODEL_INDEX"
 #: The newest model.bin layout this reader can parse (CTranslate2 4.x writes 6).
@@ -204,10 +226,16 @@ def _add_size(path: Path, total: int, info: zipfile.ZipInfo) -> int:
 
 
 def _single_top(path: Path, tops: set[str]) -> str:
-    """The package is installed by renaming its one folder into place."""
+    """The package is installed by renaming its one folder into place, under its own name."""
     if len(tops) != 1:
         raise _bad(path, "it must hold exactly one top folder")
     (top,) = tops
+    if not _FOLDER_NAME.fullmatch(top):
+        raise _bad(
+            path,
+            f"its folder name {terminal_safe(repr(top))} is not a package name "
+            "(letters, digits and . _ - + only, not starting with . or -)",
+        )
     return top
 
 
@@ -231,9 +259,19 @@ def _check_required_files(path: Path, top: str, names: set[str]) -> None:
 
 def _read_metadata(path: Path, archive: zipfile.ZipFile, top: str) -> Any:
     """The metadata says which languages the package is for; it must at least parse."""
+    member = f"{top}/metadata.json"
+    if archive.getinfo(member).file_size > MAX_METADATA_BYTES:
+        raise _bad(path, f"metadata.json is larger than {MAX_METADATA_BYTES // 1_000_000} MB")
     try:
-        return json.loads(archive.read(f"{top}/metadata.json"))
-    except (ValueError, zipfile.BadZipFile) as exc:
+        with archive.open(member) as stream:
+            data = stream.read(MAX_METADATA_BYTES + 1)  # the size in the header may lie
+    except (zipfile.BadZipFile, zlib.error, OSError) as exc:
+        raise _bad(path, f"unreadable metadata.json: {exc}") from None
+    if len(data) > MAX_METADATA_BYTES:
+        raise _bad(path, f"metadata.json is larger than {MAX_METADATA_BYTES // 1_000_000} MB")
+    try:
+        return json.loads(data)
+    except ValueError as exc:
         raise _bad(path, f"unreadable metadata.json: {exc}") from None
 
 
@@ -286,10 +324,27 @@ def _check_model(path: Path, archive: zipfile.ZipFile, top: str) -> None:
         raise _bad(path, f"model/model.bin is not a CTranslate2 model ({exc})") from None
 
 
+def _bad_metadata_value(metadata: dict[str, Any]) -> str | None:
+    """What is wrong with the names and version reader prints, or None: each must be a
+    short line of text (a newline or an ESC would reach the terminal and every export)."""
+    for key in _METADATA_STRINGS:
+        value = metadata.get(key)
+        if value is None or (isinstance(value, int | float) and not isinstance(value, bool)):
+            continue
+        if not isinstance(value, str):
+            return f"{key} is not a string"
+        if len(value) > _MAX_METADATA_STRING or has_control(value):
+            return f"{key} is not a short line of text"
+    return None
+
+
 def _check_metadata(path: Path, metadata: Any, from_code: str, to_code: str) -> dict[str, Any]:
     """Installing a package for another language pair would leave reader without a model."""
     if not isinstance(metadata, dict):
         raise _bad(path, "metadata.json is not an object")
+    bad = _bad_metadata_value(metadata)
+    if bad:
+        raise _bad(path, f"metadata.json: {bad}")
     if metadata.get("type", "translate") != "translate":
         raise _bad(path, f"type {metadata.get('type')!r}, not a translation model")
     if (metadata.get("from_code"), metadata.get("to_code")) != (from_code, to_code):
@@ -406,8 +461,15 @@ def install(path: Path) -> InstalledModel:
     metadata = check_package(path)
     top = metadata["_top"]
     target_root = models_dir()
-    target_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".installing-", dir=target_root))
+    try:
+        target_root.mkdir(parents=True, exist_ok=True)
+        clean_leftovers(target_root)
+        # The process id in the name tells a later run whether this install is still going.
+        staging = Path(
+            tempfile.mkdtemp(prefix=f".installing-{top}-{os.getpid()}.", dir=target_root)
+        )
+    except OSError as exc:
+        raise PackageError(f"{path}: cannot install ({exc.strerror or exc})") from None
     try:
         with zipfile.ZipFile(path) as archive:
             archive.extractall(staging)
@@ -432,7 +494,18 @@ def install(path: Path) -> InstalledModel:
 
 
 def _describe(folder: Path) -> InstalledModel:
-    metadata = json.loads((folder / "metadata.json").read_text(encoding="utf-8"))
+    """The installed package in ``folder``; ValueError or OSError if it is not a usable one."""
+    if not _FOLDER_NAME.fullmatch(folder.name):
+        raise ValueError(f"{folder.name!r} is not a package name")
+    meta = folder / "metadata.json"
+    if meta.stat().st_size > MAX_METADATA_BYTES:  # every command reads it: never a huge one
+        raise ValueError("metadata.json is too large")
+    metadata = json.loads(meta.read_text(encoding="utf-8"))
+    if not isinstance(metadata, dict):
+        raise ValueError("metadata.json is not an object")
+    bad = _bad_metadata_value(metadata)
+    if bad:
+        raise ValueError(f"metadata.json: {bad}")
     return InstalledModel(
         folder.name,
         folder,
@@ -448,13 +521,14 @@ def installed(from_code: str | None = "zh", to_code: str | None = "en") -> list[
     root = models_dir()
     if not root.is_dir():
         return []
+    clean_leftovers(root)
     found = []
     for folder in sorted(root.iterdir()):
         if folder.name.startswith(".") or not (folder / "metadata.json").is_file():
             continue
         try:
             model = _describe(folder)
-        except (OSError, ValueError):
+        except (OSError, ValueError, UnicodeDecodeError):
             continue
         if (from_code is None or model.from_code == from_code) and (
             to_code is None or model.to_code == to_code
@@ -476,14 +550,74 @@ def argos_package(model: InstalledModel) -> Any:
 
 
 def remove(name: str) -> InstalledModel:
-    for model in installed(None, None):
-        if model.name == name:
-            trash = model.path.with_name(f".removing-{model.name}-{os.getpid()}")
-            model.path.rename(trash)  # atomic: the package is gone or whole
-            shutil.rmtree(trash, ignore_errors=True)
-            return model
-    names = ", ".join(m.name for m in installed(None, None)) or "none installed"
-    raise ReaderError(f"no installed model named {name!r} ({names})")
+    """Remove an installed package, or a damaged one (a folder of that name that no longer
+    reads as a package: it can always be removed by the name it has)."""
+    found = next((m for m in installed(None, None) if m.name == name), None)
+    folder = models_dir() / name
+    if found is None and _FOLDER_NAME.fullmatch(name) and folder.is_dir():
+        found = InstalledModel(name, folder, "", "", "", "")
+    if found is None:
+        names = ", ".join(m.name for m in installed(None, None)) or "none installed"
+        raise ReaderError(f"no installed model named {name!r} ({terminal_safe(names)})")
+    trash = found.path.with_name(f".removing-{found.name}-{os.getpid()}")
+    try:
+        found.path.rename(trash)  # atomic: the package is gone or whole
+    except OSError as exc:
+        raise ReaderError(f"{found.path}: cannot remove ({exc.strerror or exc})") from None
+    shutil.rmtree(trash, ignore_errors=True)
+    return found
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, and belongs to someone else
+        return True
+    return True
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return time.time() - path.stat().st_mtime > seconds
+    except OSError:
+        return False
+
+
+def clean_leftovers(root: Path) -> None:
+    """Remove what a killed install or removal left in the models folder.
+
+    An install extracts into ``.installing-NAME-PID-…`` (a real package is
+    hundreds of MB), swaps an older copy aside as ``.replaced-NAME-PID`` and a
+    removal renames into ``.removing-NAME-PID``; a process killed in between
+    leaves them forever. Those of a process that is gone are removed, and a
+    package caught mid-swap (only its ``.replaced-`` copy left) is put back.
+    Another install still running keeps its folder. A read-only folder is left
+    as it is.
+    """
+    try:
+        leftovers = [f for f in root.iterdir() if f.name.startswith(".")]
+    except OSError:
+        return
+    for folder in leftovers:
+        match = _STAGING.fullmatch(folder.name)
+        if match is None:
+            if folder.name.startswith(".installing-") and _older_than(folder, _STALE_AFTER_S):
+                shutil.rmtree(folder, ignore_errors=True)
+            continue
+        kind = match["kind"] or match["kind2"]
+        name = match["name"] if match["kind"] else match["name2"]
+        if _pid_alive(int(match["pid"] or match["pid2"])):
+            continue
+        final = root / name
+        if kind == "replaced" and _FOLDER_NAME.fullmatch(name) and not final.exists():
+            with contextlib.suppress(OSError):
+                folder.rename(final)  # the working copy, back in place
+                continue
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 # -- downloading ------------------------------------------------------------------------

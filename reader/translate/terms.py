@@ -10,7 +10,8 @@ lose a term. Either way the result is checked and the check is reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 #: Placeholder shape: Latin letters and digits survive SentencePiece and are
@@ -34,21 +35,78 @@ class TermCheck:
     ok: bool
 
 
-class TermMatcher:
-    """Finds glossary terms in sentences: longest match first, no overlaps."""
+#: Cuts a sentence into words (the annotator's); the words concatenate back to it.
+Cut = Callable[[str], Sequence[str]]
+#: Sentences whose words a matcher keeps: a document's worth of is_current checks.
+CUTS_KEPT = 8192
 
-    def __init__(self, terms: Iterable[tuple[str, str]]) -> None:
+
+class TermMatcher:
+    """Finds glossary terms in sentences: longest match first, no overlaps.
+
+    With ``cut`` (the annotator's segmentation) a term matches only whole
+    words: 民生 is not a term of 人民生活 (人民|生活), which once forced "people's
+    wellbeing" into a translation and then reported the term missing. The
+    segmenter keeps glossary terms whole where its cut falls on their ends,
+    so a term is used exactly where the reader shows it as one word.
+    """
+
+    def __init__(self, terms: Iterable[tuple[str, str]], cut: Cut | None = None) -> None:
         self._english = dict(terms)
         ordered = sorted(self._english, key=len, reverse=True)
         self._pattern = re.compile("|".join(re.escape(t) for t in ordered)) if ordered else None
+        self._cut = cut
+        self._prefixes = frozenset(t[:n] for t in self._english for n in range(1, len(t) + 1))
+        self._cuts: dict[str, Sequence[str]] = {}
+        self._lock = threading.Lock()
 
     def find(self, sentence: str) -> list[TermUse]:
         if self._pattern is None:
             return []
-        return [
+        found = [
             TermUse(m.group(0), self._english[m.group(0)], m.start(), m.end())
             for m in self._pattern.finditer(sentence)
         ]
+        if not found or self._cut is None:
+            return found
+        whole = self._whole_words(sentence, self._words(sentence))
+        return found if whole is None else whole
+
+    def _words(self, sentence: str) -> Sequence[str]:
+        words = self._cuts.get(sentence)
+        if words is None:
+            words = self._cut(sentence) if self._cut is not None else (sentence,)
+            with self._lock:  # workers and the UI thread share a matcher
+                if len(self._cuts) >= CUTS_KEPT:
+                    self._cuts.pop(next(iter(self._cuts)))
+                self._cuts[sentence] = words
+        return words
+
+    def _whole_words(self, sentence: str, words: Sequence[str]) -> list[TermUse] | None:
+        """Terms spelled by runs of whole words, the longest at each word, left to right;
+        None if ``words`` do not spell the sentence."""
+        starts = [0]
+        for word in words:
+            starts.append(starts[-1] + len(word))
+        if starts[-1] != len(sentence):
+            return None
+        uses: list[TermUse] = []
+        i, n = 0, len(words)
+        while i < n:
+            joined, k = words[i], i + 1
+            best = k if joined in self._english else 0
+            while k < n and joined in self._prefixes:
+                joined += words[k]
+                k += 1
+                if joined in self._english:
+                    best = k
+            if best:
+                zh = sentence[starts[i] : starts[best]]
+                uses.append(TermUse(zh, self._english[zh], starts[i], starts[best]))
+                i = best
+            else:
+                i += 1
+        return uses
 
 
 def protect(sentence: str, uses: Sequence[TermUse]) -> str:

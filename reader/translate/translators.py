@@ -42,6 +42,7 @@ def decode_options(settings: Settings, beam: int | None = None) -> DecodeOptions
         compute_type=settings.compute_type,
         inter_threads=settings.inter_threads,
         intra_threads=settings.intra_threads,
+        device=settings.device,
     )
 
 
@@ -66,6 +67,15 @@ def make_translator(
     return ArgosTranslator(models[0], decode_options(settings, beam))
 
 
-def term_matcher(glossary: Glossary) -> TermMatcher:
-    """The glossary's terms as the pipeline protects them (and keys the cache by)."""
-    return TermMatcher((t.source, t.target) for t in glossary.terms())
+def term_matcher(glossary: Glossary, annotator: Annotator | None = None) -> TermMatcher:
+    """The glossary's terms as the pipeline protects them (and keys the cache by).
+
+    With ``annotator`` a term matches whole words only, as the reader shows them.
+    """
+    if annotator is None:
+        return TermMatcher((t.source, t.target) for t in glossary.terms())
+
+    def cut(sentence: str) -> list[str]:
+        return [word for word, _ in annotator.words(sentence)]
+
+    return TermMatcher(((t.source, t.target) for t in glossary.terms()), cut)

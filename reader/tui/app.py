@@ -51,6 +51,15 @@ class ReaderApp(App[None]):
         session = ReadingSession(doc, self.context.for_document(doc))
         self.push_screen(ReadingScreen(session, english))
 
+    def show_library(self) -> None:
+        """Back to the library from a document (its place was saved as it closes): the
+        one it was opened from, or a new one if the reader started on the document."""
+        stack = self.screen_stack
+        if len(stack) > 1 and isinstance(stack[-2], LibraryScreen):
+            self.pop_screen()
+        else:
+            self.switch_screen(LibraryScreen())
+
 
 def build_app(
     path: str | None = None, *, english: str | None = None, context: Context | None = None

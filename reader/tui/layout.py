@@ -9,8 +9,9 @@ columns of a block start on the same row and the shorter one is padded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from rich.segment import Segment
 from rich.style import Style
@@ -22,16 +23,10 @@ from reader.language.annotate import Token
 from reader.language.formatting import cell_width
 from reader.language.pinyin import tone_of
 from reader.language.style import PinyinStyle
+from reader.tui.palette import TONE_SCHEMES, Palette
 
 GAP = 3  # cells between the columns
 STACK_BELOW = 100  # terminal width under which the columns stack
-
-#: Tone colours: no standard exists, so the common schemes are offered.
-TONE_SCHEMES: dict[str, dict[int, str]] = {
-    "pleco": {1: "#e30000", 2: "#02b31c", 3: "#1510f0", 4: "#8900bf", 5: "#777777"},
-    "hanping": {1: "#64b4ff", 2: "#30b030", 3: "#f08000", 4: "#dc1e1e", 5: "#a0a0a0"},
-    "mdbg": {1: "#e60000", 2: "#ff8800", 3: "#00a000", 4: "#0000ff", 5: "#808080"},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +43,28 @@ class Styles:
     #: A word you have not marked yet: underlined, so the colours (and their
     #: contrast) stay what they are.
     new: Style = Style(underline=True)
+    #: A search match, every one on screen.
+    match: Style = Style(color="black", bgcolor="yellow")
+    #: Scheme name to tone to colour: the schemes' own hues unless a theme's palette
+    #: adjusted them.
+    tones: Mapping[str, Mapping[int, str]] = field(default_factory=lambda: TONE_SCHEMES)
+
+    @classmethod
+    def themed(cls, palette: Palette) -> Styles:
+        """Styles in a theme's readable colours: explicit colours, never the terminal's
+        dim (whose strength is the terminal's choice), so every contrast is known."""
+        return cls(
+            text=Style(color=palette.text),
+            pinyin=Style(color=palette.muted),
+            heading=Style(bold=True, color=palette.heading),
+            english=Style(color=palette.text),
+            pending=Style(italic=True, color=palette.muted),
+            sentence=Style(bgcolor=palette.sentence),
+            cursor=Style(color=palette.cursor_text, bgcolor=palette.cursor_background),
+            byline=Style(italic=True, color=palette.muted),
+            match=Style(bgcolor=palette.match),
+            tones=palette.tones,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +92,15 @@ class PlacedToken:
     width: int
 
 
+@dataclass(frozen=True, slots=True)
+class Marks:
+    """Search matches in one block, drawn marked: character spans of its sentences
+    (by sentence index), and English words holding ``english``."""
+
+    spans: Mapping[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    english: str = ""
+
+
 @dataclass
 class BlockLayout:
     lines: list[list[Segment]]
@@ -90,12 +116,23 @@ StatusFor = Callable[[Token], str | None]
 EnglishFor = Callable[[str, str], English]
 
 
-_NO_LINE_START = frozenset("，。、；：！？）」』”’》〉…,.;:!?)]")
+#: Closing punctuation: never starts a line, stays with the word before it.
+_NO_LINE_START = frozenset("，。、；：！？）」』”’》〉】〕…,.;:!?)]}")
+#: Opening punctuation: never ends a line, stays with the word after it.
+_NO_LINE_END = frozenset("“‘「『（《〈【〔([{")
+#: A word of more Hanzi than this is drawn a character at a time under its pinyin when
+#: the pinyin is wider: a long glossary term's reading then wraps with its characters
+#: (its 32 cells of Hanzi were under 65 of pinyin), while a four-character idiom stays one.
+LONG_WORD = 4
 
 
 def _plain_tokens(text: str) -> list[Token]:
     """Before segmentation is ready: one token per character."""
     return [Token(ch, (), (), None, None, False) for ch in text]
+
+
+def _all_in(text: str, marks: frozenset[str]) -> bool:
+    return bool(text) and all(ch in marks for ch in text)
 
 
 def column_widths(options: Options) -> tuple[int, int]:
@@ -110,13 +147,23 @@ def _syllables(token: Token, options: Options) -> list[str]:
     return list(PinyinStyle(options.tone_numbers).syllables(token.pinyin))
 
 
+def _by_character(token: Token, width: int, options: Options) -> bool:
+    """Draw this word a character at a time: wider than the column, or a long term whose
+    pinyin would stretch far past its characters."""
+    if len(token.text) < 2:
+        return False
+    reading = " ".join(_syllables(token, options)) if options.pinyin else ""
+    if max(cell_width(token.text), cell_width(reading)) + 1 > width:
+        return True
+    return len(token.pinyin) > LONG_WORD and cell_width(reading) > cell_width(token.text)
+
+
 def _fit(tokens: Sequence[Token], width: int, options: Options) -> list[tuple[int, Token, Token]]:
-    """(index, piece to draw, token it belongs to): a word wider than the column is
-    drawn character by character (a long glossary term in a narrow terminal)."""
+    """(index, piece to draw, token it belongs to): a long word is drawn character by
+    character, each under its own syllable, so it can wrap like the text around it."""
     out: list[tuple[int, Token, Token]] = []
     for index, token in enumerate(tokens):
-        reading = " ".join(_syllables(token, options)) if options.pinyin else ""
-        if len(token.text) > 1 and max(cell_width(token.text), cell_width(reading)) + 1 > width:
+        if _by_character(token, width, options):
             syllables = iter(token.pinyin)
             for ch in token.text:
                 hanzi = is_hanzi(ch)
@@ -136,14 +183,18 @@ class _Rows:
     pinyin: bool
     #: (pinyin segments, text segments) per row; the pinyin half stays empty when it is off.
     rows: list[tuple[list[Segment], list[Segment]]] = field(default_factory=lambda: [([], [])])
-    #: Cells taken on the current row.
+    #: Cells taken on the current row (where the next word starts).
     used: int = 0
+    #: Where the characters of the current row end: a word's pinyin may reach further,
+    #: and punctuation after it goes here, under that pinyin, not after it.
+    ink: int = 0
     placed: list[PlacedToken] = field(default_factory=list)
 
     def new_row(self) -> None:
         """Start a fresh row pair: a line break in the text, or a word that won't fit."""
         self.rows.append(([], []))
         self.used = 0
+        self.ink = 0
 
     def line(self) -> int:
         """Index of the current text row among the final lines, where the view finds a word."""
@@ -176,6 +227,36 @@ class _Word:
         cells = cell_width(text)
         return cls(text, token, syllables, cells, max(cells, cell_width(" ".join(syllables))))
 
+    @property
+    def gap(self) -> int:
+        """With pinyin, a one-cell gap after each Hanzi word keeps neighbouring readings apart."""
+        return 1 if self.syllables and self.token.is_hanzi else 0
+
+    @property
+    def closing(self) -> bool:
+        return not self.token.is_hanzi and _all_in(self.text, _NO_LINE_START)
+
+    @property
+    def opening(self) -> bool:
+        return not self.token.is_hanzi and _all_in(self.text, _NO_LINE_END)
+
+
+@dataclass
+class _Item:
+    """A piece ready to place: where it belongs, how it looks, and its measures."""
+
+    sentence: int
+    index: int
+    whole: Token
+    word: _Word
+    shade: Style
+    style: Style
+    #: The tone colours of its characters (None: none, or the cursor's own colours).
+    scheme: Mapping[int, str] | None
+    pinyin_scheme: Mapping[int, str] | None
+    #: A line break in the text comes before it.
+    newline: bool = False
+
 
 def _token_styles(
     base_style: Style,
@@ -184,23 +265,24 @@ def _token_styles(
     s_index: int,
     t_index: int,
     together: frozenset[int] = frozenset(),
-) -> tuple[Style, Style]:
-    """(sentence style, word style): the current sentence is shaded (with the sentences one
-    English sentence translates together with it), the cursor's word reversed."""
+) -> tuple[Style, Style, bool]:
+    """(sentence style, word style, under the cursor): the current sentence is shaded (with
+    the sentences one English sentence translates together with it), the cursor's word
+    drawn in the cursor's colours."""
     shade = base_style
     if highlight is not None and (highlight[0] == s_index or s_index in together):
         shade = shade + styles.sentence
     if highlight is not None and highlight == (s_index, t_index):
-        return shade, shade + styles.cursor
-    return shade, shade
+        return shade, shade + styles.cursor, True
+    return shade, shade, False
 
 
-def _tone(scheme: dict[int, str], syllable: str) -> Style:
+def _tone(scheme: Mapping[int, str], syllable: str) -> Style:
     """The colour of a syllable's tone, so a reader can see tones without reading the marks."""
     return Style(color=scheme[tone_of(syllable)])
 
 
-def _text_segments(word: _Word, style: Style, scheme: dict[int, str] | None) -> list[Segment]:
+def _text_segments(word: _Word, style: Style, scheme: Mapping[int, str] | None) -> list[Segment]:
     """A word's characters, tone-coloured each by its own syllable when colours are on."""
     pinyin = word.token.pinyin
     if not scheme or not pinyin:
@@ -218,7 +300,7 @@ def _text_segments(word: _Word, style: Style, scheme: dict[int, str] | None) -> 
 
 
 def _pinyin_segments(
-    word: _Word, pinyin_style: Style, scheme: dict[int, str] | None
+    word: _Word, pinyin_style: Style, scheme: Mapping[int, str] | None
 ) -> list[Segment]:
     """A word's pinyin row, syllables tone-coloured, padded to the word's span to stay aligned."""
     segments: list[Segment] = []
@@ -231,58 +313,163 @@ def _pinyin_segments(
     return segments
 
 
-def _hang(rows: _Rows, word: _Word, style: Style) -> int | None:
+def _trim(bottom: list[Segment]) -> int:
+    """Drop the text row's trailing padding; the cells of characters left."""
+    while bottom and not bottom[-1].text.strip():
+        bottom.pop()
+    return sum(cell_width(segment.text) for segment in bottom)
+
+
+def _cut_to(bottom: list[Segment], cells: int) -> bool:
+    """Drop trailing padding until the text row is ``cells`` wide; False (and the row
+    unchanged) if it cannot be cut there."""
+    total = sum(cell_width(segment.text) for segment in bottom)
+    removed: list[Segment] = []
+    while total > cells and bottom and not bottom[-1].text.strip():
+        removed.append(bottom.pop())
+        total -= cell_width(removed[-1].text)
+    if total != cells:
+        bottom.extend(reversed(removed))
+        return False
+    return True
+
+
+def _can_tuck(used: int, ink: int, width: int, word: _Word) -> bool:
+    """Closing punctuation goes right after the characters before it, at most two cells
+    past the wrap point (the caller keeps those two cells free)."""
+    return bool(used) and word.closing and not word.syllables and ink + word.cells <= width + 2
+
+
+def _tuck(rows: _Rows, item: _Item) -> int | None:
+    """Punctuation right after the last word's characters, under the room its pinyin
+    leaves (``“八八战略”``, not ``“八八战略       ”``); its x, or None if it can't go there."""
+    word = item.word
+    bottom = rows.rows[-1][1]
+    if not _can_tuck(rows.used, rows.ink, rows.width, word) or not _cut_to(bottom, rows.ink):
+        return None
+    x = rows.ink
+    bottom.append(Segment(word.text, item.style))
+    end = x + word.cells
+    if rows.used > end:
+        bottom.append(Segment(" " * (rows.used - end), item.shade))
+    elif end > rows.used:
+        if rows.pinyin:  # the pinyin row keeps up: the next reading starts above its word
+            rows.rows[-1][0].append(Segment(" " * (end - rows.used)))
+        rows.used = end
+    rows.ink = end
+    return x
+
+
+def _hang(rows: _Rows, item: _Item) -> int | None:
     """Closing punctuation never starts a line: it hangs after the last word instead; x or None."""
     # It goes right after the last word's characters (not its padding), at most two cells
     # past the wrap point: the caller keeps those two cells free. The row ends here either
     # way, so its trailing padding can go even if the mark won't fit.
+    word = item.word
     bottom = rows.rows[-1][1]
-    while bottom and not bottom[-1].text.strip():
-        bottom.pop()
-    ink = sum(cell_width(segment.text) for segment in bottom)
+    ink = _trim(bottom)
     if ink + word.cells > rows.width + 2:
         return None
-    bottom.append(Segment(word.text, style))
+    bottom.append(Segment(word.text, item.shade))
     rows.used = max(rows.used, ink + word.cells)
+    rows.ink = ink + word.cells
     return ink
 
 
-def _draw_word(
-    rows: _Rows, word: _Word, style: Style, pinyin_style: Style, scheme: dict[int, str] | None
-) -> int:
-    """Append a word to the row, text and pinyin padded to one span so they stay aligned; its x."""
+def _draw(rows: _Rows, item: _Item, pinyin_style: Style) -> int:
+    """Append a piece to the row, text and pinyin padded to one span so they stay aligned; its x."""
+    word = item.word
     top, bottom = rows.rows[-1]
-    bottom.extend(_text_segments(word, style, scheme))
+    bottom.extend(_text_segments(word, item.style, item.scheme))
     if word.span - word.cells:
-        bottom.append(Segment(" " * (word.span - word.cells), style))
+        bottom.append(Segment(" " * (word.span - word.cells), item.style))
     if rows.pinyin:
-        top.extend(_pinyin_segments(word, pinyin_style, scheme))
-    # With pinyin, a one-cell gap after each Hanzi word keeps neighbouring readings apart.
-    gap = 1 if rows.pinyin and word.token.is_hanzi else 0
-    if gap:
-        bottom.append(Segment(" ", style))
+        top.extend(_pinyin_segments(word, pinyin_style, item.pinyin_scheme))
+    if word.gap:
+        bottom.append(Segment(" ", item.shade))
         top.append(Segment(" "))
     x = rows.used
-    rows.used += word.span + gap
+    rows.ink = x + word.cells
+    rows.used += word.span + word.gap
     return x
 
 
-def _place(
-    rows: _Rows,
-    word: _Word,
-    shade: Style,
-    style: Style,
-    pinyin_style: Style,
-    scheme: dict[int, str] | None,
-) -> int:
-    """Wrap before a word that won't fit, unless it is closing punctuation that can hang; its x."""
-    if rows.used and rows.used + word.span > rows.width:
-        if not word.token.is_hanzi and word.text in _NO_LINE_START:
-            x = _hang(rows, word, shade)
-            if x is not None:
-                return x
+def _fits(rows: _Rows, group: list[_Item]) -> bool:
+    """Does the group fit on the current row: its words within the width, closing
+    punctuation after them at most two cells past it (hung in the margin)?"""
+    used, ink = rows.used, rows.ink
+    for item in group:
+        word = item.word
+        if _can_tuck(used, ink, rows.width, word):
+            ink += word.cells  # right after the characters before it
+            used = max(used, ink)
+            continue
+        end = used + word.span
+        if end > rows.width:
+            return False
+        ink, used = used + word.cells, end + word.gap
+    return True
+
+
+def _same_word(item: _Item, other: _Item) -> bool:
+    """Two pieces of one word drawn a character at a time."""
+    return (item.sentence, item.index) == (other.sentence, other.index) and (
+        item.word.text != item.whole.text
+    )
+
+
+def _groups(items: list[_Item]) -> list[list[_Item]]:
+    """Pieces that should share a line: a word with the opening punctuation before it
+    and the closing punctuation after it; a long word's characters."""
+    groups: list[list[_Item]] = []
+    for item in items:
+        current = groups[-1] if groups else None
+        if (
+            current is not None
+            and not item.newline
+            and (
+                item.word.closing
+                or all(other.word.opening for other in current)
+                or _same_word(item, current[-1])
+            )
+        ):
+            current.append(item)
+            continue
+        groups.append([item])
+    return groups
+
+
+def _breaks_here(rows: _Rows, group: list[_Item]) -> bool:
+    """A long word (more than half a row) that won't fit the rest of this one starts
+    here and wraps inside, each character under its syllable, rather than leave a gap;
+    anything shorter moves to the next row whole."""
+    if not any(_same_word(later, first) for first, later in pairwise(group)):
+        return False
+    total = sum(item.word.span + item.word.gap for item in group)
+    return total > rows.width // 2 and _fits(rows, group[:2])
+
+
+def _place_group(rows: _Rows, group: list[_Item], pinyin_style: Style) -> None:
+    """A group on this row, or on the next; one wider than a whole row is wrapped
+    piece by piece (only then can a line start or end with its punctuation)."""
+    if group[0].newline:
         rows.new_row()
-    return _draw_word(rows, word, style, pinyin_style, scheme)
+    if rows.used and not _fits(rows, group) and not _breaks_here(rows, group):
+        rows.new_row()
+    for item in group:
+        word = item.word
+        if not word.text.strip() and rows.used == 0:
+            continue  # no space at the start of a line
+        x = _tuck(rows, item)
+        if x is None and rows.used and rows.used + word.span > rows.width:
+            x = _hang(rows, item) if word.closing else None
+            if x is None:
+                rows.new_row()
+        if x is None:
+            x = _draw(rows, item, pinyin_style)
+        rows.placed.append(
+            PlacedToken(item.sentence, item.index, item.whole, rows.line(), x, word.cells)
+        )
 
 
 def _layout_chinese(
@@ -295,27 +482,48 @@ def _layout_chinese(
     base_style: Style,
     status_for: StatusFor | None = None,
     together: frozenset[int] = frozenset(),
+    marks: Marks | None = None,
 ) -> tuple[list[list[Segment]], list[PlacedToken]]:
     """Word-wrapped Chinese, with a pinyin row above each text row when pinyin is on."""
     rows = _Rows(width, options.pinyin)
-    scheme = TONE_SCHEMES.get(options.colours or "")
+    scheme = styles.tones.get(options.colours or "")
+    items: list[_Item] = []
     for s_index, (_, text) in enumerate(block.sentences):
         tokens = tokens_for(text) or _plain_tokens(text)
+        spans = marks.spans.get(s_index, ()) if marks is not None else ()
+        end = 0
         for t_index, token, whole in _fit(tokens, width, options):
-            shade, style = _token_styles(base_style, styles, highlight, s_index, t_index, together)
+            start, end = end, end + len(token.text)
+            shade, style, cursor = _token_styles(
+                base_style, styles, highlight, s_index, t_index, together
+            )
+            if not cursor and any(a < end and start < b for a, b in spans):
+                style = style + styles.match
             status = status_for(whole) if status_for is not None else None
             if status == "new" and options.mark_new:
                 style = style + styles.new
             reading = options.pinyin and (options.pinyin_known or status not in _KNOWN)
             syllables = _syllables(token, options) if reading else []
             for part_index, part in enumerate(token.text.split("\n")):
-                if part_index:
-                    rows.new_row()
-                if not part.strip() and rows.used == 0:
-                    continue
                 word = _Word.measure(part, token, syllables)
-                x = _place(rows, word, shade, style, styles.pinyin, scheme)
-                rows.placed.append(PlacedToken(s_index, t_index, whole, rows.line(), x, word.cells))
+                # Under the cursor the word takes the cursor's colours: a tone colour
+                # cannot also read well on the cursor's background.
+                text_scheme = None if cursor else scheme
+                items.append(
+                    _Item(
+                        s_index,
+                        t_index,
+                        whole,
+                        word,
+                        shade,
+                        style,
+                        text_scheme,
+                        scheme,
+                        newline=part_index > 0,
+                    )
+                )
+    for group in _groups(items):
+        _place_group(rows, group, styles.pinyin)
     return rows.lines(), rows.placed
 
 
@@ -324,20 +532,25 @@ def _wrap_english(
     width: int,
     highlight_style: Style | None,
     current: frozenset[int],
+    marked: tuple[str, Style] | None = None,
 ) -> list[list[Segment]]:
-    """Word-wrap English sentences (each with its style); the current ones highlighted."""
+    """Word-wrap English sentences (each with its style); the current ones highlighted,
+    the words holding a search's ``marked`` text marked."""
     lines: list[list[Segment]] = [[]]
     used = 0
-    for index, (text, style) in enumerate(parts):
+    for index, (text, sentence_style) in enumerate(parts):
         if index in current and highlight_style is not None:
-            style = style + highlight_style
+            sentence_style = sentence_style + highlight_style
         for word in text.split():
+            style = sentence_style
+            if marked is not None and marked[0] in word.lower():
+                style = style + marked[1]
             size = cell_width(word)
             if used and used + 1 + size > width:
                 lines.append([])
                 used = 0
             if used:
-                lines[-1].append(Segment(" ", style if index in current else None))
+                lines[-1].append(Segment(" ", sentence_style if index in current else None))
                 used += 1
             while size > width:  # a word longer than the column
                 lines[-1].append(Segment(word[:width], style))
@@ -372,11 +585,12 @@ def layout_block(
     highlight: tuple[int, int] | None = None,
     status_for: StatusFor | None = None,
     together: frozenset[int] = frozenset(),
+    marks: Marks | None = None,
 ) -> BlockLayout:
     """Lines of ``block`` (each exactly ``options.width`` cells) and where its words are.
 
     ``together``: sentences of the block shaded with the highlighted one (one English
-    sentence of an aligned translation covers them all)."""
+    sentence of an aligned translation covers them all). ``marks``: search matches."""
     left_width, right_width = column_widths(options)
     base = (
         styles.heading
@@ -388,7 +602,7 @@ def layout_block(
     # the gap between the columns side by side, the right margin otherwise.
     zh_width = left_width if side_by_side else max(10, options.width - 2)
     zh_lines, placed = _layout_chinese(
-        block, tokens_for, zh_width, options, styles, highlight, base, status_for, together
+        block, tokens_for, zh_width, options, styles, highlight, base, status_for, together, marks
     )
     en_lines: list[list[Segment]] = []
     if options.english:
@@ -410,7 +624,8 @@ def layout_block(
             after_gloss = gloss
             parts.append((shown, style))
         current = together | {highlight[0]} if highlight is not None else frozenset()
-        en_lines = _wrap_english(parts, right_width, styles.sentence, current)
+        marked = (marks.english, styles.match) if marks is not None and marks.english else None
+        en_lines = _wrap_english(parts, right_width, styles.sentence, current, marked)
     lines: list[list[Segment]] = []
     if side_by_side:
         height = max(len(zh_lines), len(en_lines))

@@ -67,10 +67,7 @@ class CandidatesScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="edit"):
             yield Static(Text(" ".join(self.chinese.split())), id="edit-zh")
-            options = [
-                Option(_candidate(c), id=str(n))
-                for n, c in enumerate(self.candidates)
-            ]
+            options = [Option(_candidate(c), id=str(n)) for n, c in enumerate(self.candidates)]
             yield OptionList(*options, id="candidates")
             legend = " · ".join(f"{k}: {v}" for k, v in PROVENANCE.items())
             yield Label(f"enter: use it as your English   esc: cancel\n{legend}", id="edit-keys")

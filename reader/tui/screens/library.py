@@ -1,13 +1,18 @@
-"""The library: the bundled samples and recently opened documents, with progress."""
+"""The library: recently opened documents and the bundled samples, each once, with progress;
+and any other file, by a path typed with completion (``o``)."""
 
 from __future__ import annotations
 
+import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.content import Content  # plain text: a title with [/] is no markup
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.suggester import Suggester
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.document import load_document
@@ -16,34 +21,110 @@ from reader.seeds import bundled_seeds
 from reader.store.state import load_state, recent_documents
 
 
+@dataclass(frozen=True, slots=True)
+class LibraryEntry:
+    title: str
+    path: str
+    #: Share of the document read (its text above the bottom of the screen), 0–1.
+    progress: float
+    #: A bundled sample: listed by its name, not by where the package is installed.
+    sample: str = ""
+
+    def label(self) -> Content:
+        where = f"sample: {self.sample}" if self.sample else self.path
+        return Content(f"{self.title}   {self.progress:.0%} read\n  {where}")
+
+
+def library_entries() -> list[LibraryEntry]:
+    """Recent documents first (most recent first), then the samples not opened yet; a
+    document (same text) once, whichever path it was opened by."""
+    samples: dict[str, tuple[Path, str]] = {}
+    for path in bundled_seeds():
+        try:
+            doc = load_document(path)
+        except ReaderError:
+            continue
+        samples[doc.source_sha256] = (path, doc.title)
+    entries: list[LibraryEntry] = []
+    seen: set[str] = set()
+    for state in recent_documents():
+        if state.sha256 in seen:
+            continue
+        seen.add(state.sha256)
+        sample = samples.get(state.sha256)
+        name = sample[0].name if sample is not None else ""
+        entries.append(LibraryEntry(state.title, state.path, state.progress, name))
+    for sha, (path, title) in samples.items():
+        if sha not in seen:
+            seen.add(sha)
+            entries.append(LibraryEntry(title, str(path), load_state(sha).progress, path.name))
+    return entries
+
+
+class PathSuggester(Suggester):
+    """Completes a path from the file system: the first name in the folder that begins
+    with what is typed (a folder with its ``/``, to go on into it)."""
+
+    def __init__(self) -> None:
+        super().__init__(use_cache=False, case_sensitive=True)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        if not value:
+            return None
+        typed = Path(os.path.expanduser(value))
+        folder, stem = (typed, "") if value.endswith(os.sep) else (typed.parent, typed.name)
+        try:
+            names = sorted(
+                entry.name + (os.sep if entry.is_dir() else "")
+                for entry in os.scandir(folder)
+                if entry.name.startswith(stem) and (stem.startswith(".") or entry.name[0] != ".")
+            )
+        except OSError:
+            return None
+        if not names or names[0] == stem:
+            return None
+        return value + names[0][len(stem) :]
+
+
+class PathInput(Input):
+    """The path box: Tab (or →) takes the completion, as in a shell."""
+
+    BINDINGS = [Binding("tab", "cursor_right", "complete", show=False)]
+
+
 class LibraryScreen(Screen[None]):
-    BINDINGS = [Binding("q", "app.quit", "quit"), Binding("enter", "open", "open", show=True)]
+    BINDINGS = [
+        Binding("q", "app.quit", "quit"),
+        Binding("enter", "open", "open", show=True),
+        Binding("o", "open_file", "open a file"),
+        Binding("escape", "close_path", "close", show=False),
+    ]
 
     def compose(self) -> ComposeResult:
-        yield Static("reader — choose a document", id="title-bar")
+        yield Static("reader — choose a document, or o to open a file", id="title-bar")
         yield OptionList(*self._options(), id="library")
+        yield PathInput(
+            placeholder="path to a text file (tab completes, enter opens, esc closes)",
+            suggester=PathSuggester(),
+            id="open-path",
+        )
         yield Footer()
 
     def _options(self) -> list[Option]:
-        options = []
-        seen = set()
-        for state in recent_documents():
-            seen.add(str(Path(state.path).resolve()))
-            options.append(
-                Option(f"{state.title}   {state.progress:.0%} read\n  {state.path}", id=state.path)
-            )
-        for path in bundled_seeds():
-            if str(path.resolve()) in seen:
-                continue
-            doc = load_document(path)
-            progress = load_state(doc.source_sha256).progress
-            options.append(
-                Option(f"{doc.title}   {progress:.0%} read\n  sample: {path.name}", id=str(path))
-            )
-        return options
+        return [Option(entry.label(), id=entry.path) for entry in library_entries()]
 
     def on_mount(self) -> None:
+        self.query_one("#open-path").display = False
         self.query_one(OptionList).focus()
+
+    def on_screen_resume(self) -> None:
+        """Back from a document: its progress (and a newly opened one) listed afresh."""
+        options = self.query_one(OptionList)
+        highlighted = options.highlighted
+        options.clear_options()
+        options.add_options(self._options())
+        if options.option_count:
+            options.highlighted = min(highlighted or 0, options.option_count - 1)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.open(event.option.id or "")
@@ -53,8 +134,28 @@ class LibraryScreen(Screen[None]):
         if options.highlighted is not None:
             self.open(options.get_option_at_index(options.highlighted).id or "")
 
-    def open(self, path: str) -> None:
+    def action_open_file(self) -> None:
+        box = self.query_one("#open-path", Input)
+        box.display = True
+        if not box.value:
+            box.value = str(Path.cwd()) + os.sep
+        box.focus()
+
+    def action_close_path(self) -> None:
+        self.query_one("#open-path").display = False
+        self.query_one(OptionList).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "open-path" or not event.value.strip():
+            return
+        if self.open(os.path.expanduser(event.value.strip())):
+            self.action_close_path()
+
+    def open(self, path: str) -> bool:
+        """Open a document; a bad path or file is said here and the library stays."""
         try:
             self.app.open_document(path)  # type: ignore[attr-defined]
         except ReaderError as exc:
             self.notify(str(exc), severity="error")
+            return False
+        return True

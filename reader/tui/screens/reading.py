@@ -9,6 +9,8 @@ here, on the UI thread.
 from __future__ import annotations
 
 import threading
+from functools import partial
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
@@ -24,16 +27,20 @@ from textual.widgets.option_list import Option
 
 from reader.english.layer import English
 from reader.errors import ReaderError
+from reader.language.pinyin import toneless
 from reader.reading.known import Prepared
 from reader.reading.session import Match, ReadingSession, TranslationJob
 from reader.store.state import load_preferences, save_preferences
 from reader.store.words import Status
 from reader.translate.base import Translation
-from reader.tui.layout import TONE_SCHEMES
+from reader.tui.commands import Command, ReaderCommands
+from reader.tui.layout import Marks, PlacedToken
+from reader.tui.palette import TONE_SCHEMES
 from reader.tui.screens.edit import CandidatesScreen, EditScreen
-from reader.tui.screens.export import ExportScreen
+from reader.tui.screens.export import ExportChoice, ExportScreen
 from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.popup import GlossaryPopup, PopupResult
+from reader.tui.status import Part, fit
 from reader.tui.widgets.bilingual import BilingualView
 
 if TYPE_CHECKING:
@@ -94,6 +101,33 @@ class TranslationStopped(Message):
         super().__init__()
 
 
+class GlossMatches(Message):
+    """The sentences whose gloss has an English search's words (a worker searched them)."""
+
+    def __init__(self, query: str, matches: list[Match]) -> None:
+        self.query = query
+        self.matches = matches
+        super().__init__()
+
+
+def match_length(text: str, offset: int, query: str) -> int:
+    """Characters a match at ``offset`` covers: the query's own, the characters whose
+    toneless pinyin spells it, or 0 for a match in the English."""
+    if text.startswith(query, offset):
+        return len(query)
+    compact = "".join(query.lower().split())
+    if not (compact.isascii() and compact.isalpha()):
+        return 0
+    spelled = ""
+    for end in range(offset, len(text)):
+        spelled += toneless(text[end])
+        if not compact.startswith(spelled) and not spelled.startswith(compact):
+            return 0
+        if len(spelled) >= len(compact):
+            return end - offset + 1
+    return 0
+
+
 class ExportFinished(Message):
     def __init__(self, written: Path | None, error: str | None = None) -> None:
         self.written = written
@@ -102,6 +136,8 @@ class ExportFinished(Message):
 
 
 class ReadingScreen(Screen[None]):
+    #: The reader's commands in the command palette (ctrl+p), beside Textual's own.
+    COMMANDS = {ReaderCommands}
     #: In the order the key bar shows them: what a reader needs first stays visible
     #: at 80 columns (every key, with its full description, is in the ? screen).
     BINDINGS = [
@@ -116,6 +152,7 @@ class ReadingScreen(Screen[None]):
         Binding("e", "export", "export"),
         Binding("v", "toggle_layout", "layout"),
         Binding("c", "cycle_colours", "tones", tooltip="tone colours"),
+        Binding("L", "library", "library", tooltip="back to the library (your place is kept)"),
         Binding(
             "right_square_bracket", "section(1)", "next", key_display="]", tooltip="next section"
         ),
@@ -152,6 +189,7 @@ class ReadingScreen(Screen[None]):
         self._job: TranslationJob | None = None
         #: A problem the status line shows until Escape dismisses it (not a vanishing toast).
         self._alert = ""
+        self._alert_dismissed = False
         self._failed = 0
         #: Set when the screen goes: long background work stops at its next step.
         self._leaving = threading.Event()
@@ -159,11 +197,14 @@ class ReadingScreen(Screen[None]):
         self._phase = "screen"
         self._phase_done = 0
         self._matches: list[Match] = []
+        self._query = ""
+        #: Where each block's text ends, counted in characters from the start (progress).
+        self._text_ends: list[int] | None = None
         self._match = -1
 
     def compose(self) -> ComposeResult:
         session = self.session
-        yield Static(session.doc.title, id="title-bar")
+        yield Static(session.doc.title, id="title-bar", markup=False)  # a title is text
         with Horizontal(id="main"):
             yield OptionList(id="toc")
             yield BilingualView(
@@ -175,7 +216,7 @@ class ReadingScreen(Screen[None]):
                 id="view",
             )
         yield Input(placeholder="search Chinese, pinyin or English", id="search")
-        yield Static("", id="status")
+        yield Static("", id="status", markup=False)  # a model's error may hold [brackets]
         yield Footer(compact=True, show_command_palette=False)
 
     @property
@@ -194,6 +235,9 @@ class ReadingScreen(Screen[None]):
         view.colours = colours if isinstance(colours, str) and colours in TONE_SCHEMES else None
         stacked = preferences.get("stacked")
         view.stacked = stacked if isinstance(stacked, bool) else None
+        theme = preferences.get("theme")
+        if isinstance(theme, str) and theme in self.app.available_themes:
+            self.app.theme = theme
         self.query_one("#toc").display = False
         self.query_one("#search").display = False
         view.focus()
@@ -204,7 +248,10 @@ class ReadingScreen(Screen[None]):
         self._status()
         # After the first frame: jieba's start-up would otherwise delay it.
         self.call_after_refresh(self.load_language)
-        self.set_interval(10, self.session.save)
+        self.set_interval(10, self._save)
+
+    def on_resize(self, _event: Resize) -> None:
+        self._status()  # fitted to the new width
 
     def on_unmount(self) -> None:
         self._cancel.set()
@@ -320,7 +367,8 @@ class ReadingScreen(Screen[None]):
         if failed:
             self._failed += len(failed)
             reason = failed[0].reason or "the model failed"
-            self._alert = f"⚠ {self._failed} not translated (≈ gloss): {reason} · esc"
+            if not self._alert_dismissed:  # said once; Escape means "I know"
+                self._alert = f"⚠ {self._failed} not translated (≈ gloss): {reason} · esc"
         self.view.relayout(self.session.apply(message.translations))
         self._status()
 
@@ -350,75 +398,117 @@ class ReadingScreen(Screen[None]):
             self._alert = f"⚠ {message.error} · esc"
         self._status()
 
-    def _status(self) -> None:
+    def _english_status(self) -> Part:
+        """Where the English comes from and what is still being translated (long, short)."""
         session = self.session
         info = session.translator_info
         human = session.translation
         if not session.language_ready.is_set():
-            text = "loading dictionary and segmentation…"
-        elif self._aligning:
-            text = f"aligning with {Path(self.english_path or '').name}…"
-        elif human is not None and not self._translating:
+            return Part("loading dictionary and segmentation…", "loading…", 3)
+        if self._aligning:
+            return Part(f"aligning with {Path(self.english_path or '').name}…", "aligning…", 3)
+        if human is not None and not self._translating:
             rest = "machine translation" if session.has_model else "≈ gloss"
-            text = f"English: {human.path.name} (human translation), {rest} elsewhere"
-        elif not session.has_model:
-            text = "English: ≈ gloss, word by word · no model: reader models install zh en"
-        elif info.name == "gloss":
-            text = "English: gloss; machine translation starting…"
-        elif self._translating and self._job is not None and self._phase != "document":
-            where = "this screen" if self._phase == "screen" else "ahead"
-            size = self._job.size(self._phase)
-            text = f"English: {info.label()} · translating {where}… {self._phase_done}/{size}"
-        elif self._translating:
-            text = (
-                f"English: {info.label()} · translating the document "
-                f"{session.translated:,}/{session.total:,}"
+            return Part(
+                f"English: {human.path.name} (human translation), {rest} elsewhere",
+                f"English: {human.path.name} (human)",
             )
-        else:
-            text = f"English: {info.label()} (machine translation)"
-        marks = len(session.state.bookmarks)
-        progress = f"{session.state.progress:.0%}"
-        self.query_one("#status", Static).update(
-            (f"{self._alert}   │ " if self._alert else "")
-            + f"{text}   │ {progress}"
-            + self._coverage()
-            + (f" │ {marks} bookmark{'s' if marks != 1 else ''}" if marks else "")
-            + self._provenance()
-        )
+        if not session.has_model:
+            return Part(
+                "English: ≈ gloss, word by word · no model: reader models install zh en",
+                "≈ gloss (no model)",
+            )
+        if info.name == "gloss":
+            return Part("English: gloss; machine translation starting…", "MT starting…")
+        if self._translating and self._job is not None and self._phase != "document":
+            where = "this screen" if self._phase == "screen" else "ahead"
+            done = f"{self._phase_done}/{self._job.size(self._phase)}"
+            return Part(
+                f"English: {info.label()} · translating {where}… {done}",
+                f"translating {where}… {done}",
+            )
+        if self._translating:
+            done = f"{session.translated:,}/{session.total:,}"
+            return Part(
+                f"English: {info.label()} · translating the document {done}",
+                f"translating {done}",
+            )
+        return Part(f"English: {info.label()} (machine translation)", "English: MT")
 
-    def _coverage(self) -> str:
+    def _status(self) -> None:
+        """The status line, fitted to the terminal: progress and coverage always show."""
+        session = self.session
+        marks = len(session.state.bookmarks)
+        parts = [
+            Part(self._alert, rank=9),
+            Part(f"⚠ {session.save_problem}" if session.save_problem else "", "⚠ not saved", 8),
+            Part(f"{session.state.progress:.0%} read", f"{session.state.progress:.0%}", 7),
+            self._coverage(),
+            Part(f"{marks} bookmark{'s' if marks != 1 else ''}" if marks else "", f"★{marks}", 1),
+            self._english_status(),
+            self._provenance(),
+        ]
+        status = self.query_one("#status", Static)
+        # The line has a cell of padding on each side.
+        width = (status.size.width or self.app.size.width) - 2
+        status.update(fit([p for p in parts if p.text], max(20, width)))
+
+    def _coverage(self) -> Part:
         """Share of running words you know, in this section and in the document."""
         known = self.session.known
         whole = known.coverage()
         if whole is None or not whole.tokens:
-            return ""
+            return Part("")
         here = (
             known.coverage(self.session.section_of(self.view.cursor.block))
             if self.is_mounted
             else None
         )
-        section = f" · section {here.share:.0%}" if here is not None and here.tokens else ""
-        return f" │ known {whole.share:.0%}{section}"
+        text = f"known {whole.share:.0%}"
+        if here is None or not here.tokens:
+            return Part(text, rank=6)
+        return Part(f"{text} · section {here.share:.0%}", text, 6)
 
-    def _provenance(self) -> str:
+    def _provenance(self) -> Part:
         """Where the current sentence's English comes from, when it is not the document's MT."""
         if not self.is_mounted or not self.session.language_ready.is_set():
-            return ""
+            return Part("")
         current = self._sentence()
         if current is None:
-            return ""
+            return Part("")
         english = self.session.english_for(*current)
         if english.provenance in ("mt", "none") or (
             english.provenance == "gloss" and not self.session.has_model
         ):
-            return ""
+            return Part("")
         origin = f" ({english.origin})" if english.origin and english.provenance == "tm" else ""
-        return f" │ this sentence: {english.provenance}{origin}"
+        return Part(f"this sentence: {english.provenance}{origin}", english.provenance, 2)
 
     # -- position ---------------------------------------------------------------------
 
+    def _track_progress(self) -> None:
+        """Progress is how much of the text lies above the bottom of the screen (at the
+        end, 100%), not where the cursor's paragraph is among the paragraphs."""
+        if not self.is_mounted:
+            return
+        reached = self.view.reached()
+        if reached is None:
+            return
+        block, within = reached
+        if self._text_ends is None:
+            self._text_ends = list(accumulate(len(b.text) for b in self.session.blocks))
+        ends = self._text_ends
+        start = ends[block - 1] if block else 0
+        done = start + within * (ends[block] - start)
+        self.session.state.progress = min(1.0, done / max(1, ends[-1]))
+
+    def _save(self) -> None:
+        self._track_progress()
+        self.session.save()
+
     def on_bilingual_view_cursor_moved(self, event: BilingualView.CursorMoved) -> None:
         self.session.move_to(event.index, self.view.cursor.token)
+        self._track_progress()
         self._status()
         # A jump (contents, search, ], a bookmark): that screen first, within a batch.
         if self._follow is not None:
@@ -435,8 +525,15 @@ class ReadingScreen(Screen[None]):
         status = session.known.status_of(event.token)
         if status == Status.LEARNING.value:
             status = f"learning {session.known.entry(event.token.text).level}"
+        _, placed = self.view.current()
         popup = GlossaryPopup(
-            entry, session.context.settings.hsk_standard, session.context.style, status
+            entry,
+            session.context.settings.hsk_standard,
+            session.context.style,
+            status,
+            anchor=self.view.cursor_region(),
+            column=self.view.chinese_column(),
+            split_parts=session.split_suggestion(entry.word),
         )
 
         def closed(result: PopupResult | None) -> None:
@@ -458,8 +555,30 @@ class ReadingScreen(Screen[None]):
                 self.notify(f"{event.token.text}: {new}", timeout=2)
                 self.view.relayout()
                 self._status()
+            if result.split is not None or result.join_next:
+                self._resegment(result, entry.word, event.sentence, placed)
 
         self.app.push_screen(popup, closed)
+
+    def _resegment(
+        self, result: PopupResult, word: str, sentence: str, placed: PlacedToken | None
+    ) -> None:
+        """A segmentation fix from the popup: saved, and every text is cut anew."""
+        try:
+            if result.split is not None:
+                stale = self.session.split_word(word, result.split)
+                self.notify(f"{word} → {' '.join(result.split)} everywhere", timeout=3)
+            else:
+                index = placed.index if placed is not None else -1
+                joined = self.session.join_next(sentence, index)
+                stale = 0
+                self.notify(f"{joined} is one word everywhere", timeout=3)
+        except ReaderError as exc:
+            self.notify(str(exc), severity="warning")
+            return
+        if stale and self.session.has_model:
+            self._start_translation()
+        self.view.relayout()
 
     def _remember(self) -> None:
         """Keep the view choices for next time."""
@@ -472,6 +591,7 @@ class ReadingScreen(Screen[None]):
                 "english": view.english,
                 "colours": view.colours,
                 "stacked": view.stacked,
+                "theme": self.app.theme,
             }
         )
 
@@ -515,10 +635,58 @@ class ReadingScreen(Screen[None]):
 
     def action_cycle_colours(self) -> None:
         position = COLOUR_CYCLE.index(self.view.colours)
-        self.view.colours = COLOUR_CYCLE[(position + 1) % len(COLOUR_CYCLE)]
-        self.notify(f"tone colours: {self.view.colours or 'off'}", timeout=2)
+        self.set_colours(COLOUR_CYCLE[(position + 1) % len(COLOUR_CYCLE)])
+
+    def set_colours(self, scheme: str | None) -> None:
+        self.view.colours = scheme
+        self.notify(f"tone colours: {scheme or 'off'}", timeout=2)
         self.view.relayout()
         self._remember()
+
+    def set_theme(self, theme: str) -> None:
+        """A light or dark theme: the view's colours follow (made readable for it)."""
+        self.app.theme = theme
+        self._remember()
+
+    def palette_commands(self) -> list[Command]:
+        """What the command palette offers here: the reader's own commands, each with
+        its key, beside Textual's own."""
+        return [
+            Command("pinyin: all words → unknown only → off", "p", self.action_toggle_pinyin),
+            *(
+                Command(
+                    f"tone colours: {name}",
+                    "c cycles the tone colour schemes",
+                    partial(self.set_colours, name),
+                )
+                for name in TONE_SCHEMES
+            ),
+            Command("tone colours: off", "c", lambda: self.set_colours(None)),
+            Command("layout: side by side ↔ stacked", "v", self.action_toggle_layout),
+            Command("English column: show / hide", "t", self.action_toggle_english),
+            Command("contents and bookmarks", "o", self.action_toggle_toc),
+            Command("export the document…", "e: Markdown, HTML, EPUB, TMX…", self.action_export),
+            Command(
+                "search…", "/ Chinese, pinyin or English; n N next, previous", self.action_search
+            ),
+            Command(
+                "theme: dark",
+                "the reader's colours for a dark terminal",
+                lambda: self.set_theme("textual-dark"),
+            ),
+            Command(
+                "theme: light",
+                "the reader's colours for a light terminal",
+                lambda: self.set_theme("textual-light"),
+            ),
+            Command("bookmark this paragraph", "b", self.action_bookmark),
+            Command("next section", "]", lambda: self.action_section(1)),
+            Command("previous section", "[", lambda: self.action_section(-1)),
+            Command("edit the sentence's English", "i", self.action_edit_english),
+            Command("underline new words: on / off", "U", self.action_toggle_new),
+            Command("library: the documents you read", "L", self.action_library),
+            Command("keys: every key", "?", self.action_help),
+        ]
 
     def action_toggle_english(self) -> None:
         self.view.english = not self.view.english
@@ -638,12 +806,69 @@ class ReadingScreen(Screen[None]):
         query = event.value.strip()
         if not query:
             return
+        self._query = query
         self._matches = self.session.search(query)
         self._match = -1
+        self._mark_matches()
+        if query.isascii() and self.session.language_ready.is_set():
+            # Where the English shown is the gloss, an English search must find it too.
+            self.search_gloss(query)
         if not self._matches:
-            self.notify(f"no match for {query}", timeout=3)
+            if not query.isascii():
+                self.notify(f"no match for {query}", timeout=3)
             return
         self.action_next_match(1)
+
+    @work(thread=True, exclusive=True, group="search")
+    def search_gloss(self, query: str) -> None:
+        """The gloss is made sentence by sentence: a worker searches it."""
+        self.post_message(GlossMatches(query, self.session.search_gloss(query, self._leaving)))
+
+    @on(GlossMatches)
+    def _gloss_matches(self, message: GlossMatches) -> None:
+        if message.query != self._query:
+            return  # a newer search
+        matched = {(m.block, m.sentence) for m in self._matches}
+        more = [m for m in message.matches if (m.block, m.sentence) not in matched]
+        if not more and not self._matches:
+            self.notify(f"no match for {message.query}", timeout=3)
+            return
+        if not more:
+            return
+        current = self._matches[self._match] if self._match >= 0 else None
+        self._matches = sorted(
+            [*self._matches, *more], key=lambda m: (m.block, m.sentence, m.offset)
+        )
+        self._mark_matches()
+        if current is None:
+            self.action_next_match(1)
+        else:
+            self._match = self._matches.index(current)
+            self.notify(f"match {self._match + 1} of {len(self._matches)}", timeout=2)
+
+    def _mark_matches(self) -> None:
+        """Every match marked, wherever the view goes: the characters of a Chinese or pinyin
+        match, the English words of an English one."""
+        blocks = self.session.blocks
+        spans: dict[int, dict[int, list[tuple[int, int]]]] = {}
+        english: set[int] = set()
+        for match in self._matches:
+            text = blocks[match.block].sentences[match.sentence].text
+            length = match_length(text, match.offset, self._query)
+            if length:
+                sentence = spans.setdefault(match.block, {}).setdefault(match.sentence, [])
+                sentence.append((match.offset, match.offset + length))
+            else:
+                english.add(match.block)
+        needle = " ".join(self._query.lower().split())
+        marks = {
+            index: Marks(
+                {n: tuple(found) for n, found in spans.get(index, {}).items()},
+                needle if index in english else "",
+            )
+            for index in set(spans) | english
+        }
+        self.view.set_marks(marks)
 
     def action_next_match(self, step: int) -> None:
         if not self._matches:
@@ -659,24 +884,25 @@ class ReadingScreen(Screen[None]):
         from reader.export.formats import default_out_path
 
         source = self.session.doc.path or self.session.doc.title
-        default = str(default_out_path(source, "html"))
+        # Absolute from the start: you see where the file will go.
+        default = str(Path.cwd() / default_out_path(source, "html"))
 
-        def chosen(path: str | None) -> None:
-            if path:
-                self.notify(f"exporting {path}…", timeout=3)
-                self.export(Path(path), self.view.pinyin)
+        def chosen(choice: ExportChoice | None) -> None:
+            if choice is not None:
+                self.notify(f"exporting {choice.path}…", timeout=3)
+                self.export(choice.path, self.view.pinyin, choice.replace)
 
         self.app.push_screen(ExportScreen(default), chosen)
 
     @work(thread=True, exclusive=True, group="export")
-    def export(self, path: Path, pinyin: bool) -> None:
+    def export(self, path: Path, pinyin: bool, replace: bool = False) -> None:
         """In a worker, with the session's own annotator and model: the reader stays responsive."""
         from reader.export.document import export_document
 
         session = self.session
         try:
             written = export_document(
-                session.doc, path.suffix, path, session.context, pinyin=pinyin
+                session.doc, path.suffix, path, session.context, pinyin=pinyin, force=replace
             )
         except ReaderError as exc:
             self.post_message(ExportFinished(None, str(exc)))
@@ -687,15 +913,17 @@ class ReadingScreen(Screen[None]):
     def _export_finished(self, message: ExportFinished) -> None:
         if message.error is not None:
             self.notify(message.error, severity="error")
-        else:
-            self.notify(f"wrote {message.written}")
+        elif message.written is not None:
+            self.notify(f"wrote {message.written.resolve()}")
 
     # -- the rest ------------------------------------------------------------------------------
 
     def action_close_panels(self) -> None:
         if self._alert:
             self._alert = ""
+            self._alert_dismissed = True  # later batches of the same failure stay quiet
             self._status()
+        self.view.set_marks({})  # the search's marks go; n and N still step through it
         self.query_one("#toc").display = False
         self.query_one("#search").display = False
         self.view.focus()
@@ -716,5 +944,9 @@ class ReadingScreen(Screen[None]):
     def action_quit_reader(self) -> None:
         self._cancel.set()
         self._leaving.set()
-        self.session.save()
+        self._save()
         self.app.exit()
+
+    def action_library(self) -> None:
+        self._save()
+        self.app.show_library()  # type: ignore[attr-defined]

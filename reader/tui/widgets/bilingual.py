@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from itertools import accumulate
 
 from rich.segment import Segment
+from rich.style import Style
 from textual.binding import Binding
 from textual.events import Click, MouseMove, Resize
 from textual.geometry import Region, Size
@@ -29,14 +30,23 @@ from reader.tui.layout import (
     STACK_BELOW,
     BlockLayout,
     EnglishFor,
+    Marks,
     Options,
     PlacedToken,
     StatusFor,
     Styles,
     TokensFor,
+    column_widths,
     estimate_height,
     layout_block,
 )
+from reader.tui.palette import theme_palette
+
+
+def _text_style(style: Style) -> Style:
+    """Only bold, italic and underline from a CSS style: the colours are the palette's,
+    and dim is left out (how much a terminal dims is its own business)."""
+    return Style(bold=style.bold, italic=style.italic, underline=style.underline)
 
 
 @dataclass(frozen=True)
@@ -115,6 +125,8 @@ class BilingualView(ScrollView, can_focus=True):
         self._heights: list[int] = []
         self._offsets: list[int] = [0]
         self._width = 0
+        #: Search matches drawn marked, by block.
+        self._marks: dict[int, Marks] = {}
 
     # -- geometry ----------------------------------------------------------------
 
@@ -136,16 +148,18 @@ class BilingualView(ScrollView, can_focus=True):
         )
 
     def _styles(self) -> Styles:
+        """The theme's readable colours (see :mod:`reader.tui.palette`); the component
+        classes give the text styles (bold headings, italic pending English)."""
         get = self.get_component_rich_style
-        base = Styles()
+        app = self.app
+        variables = app.theme_variables or app.current_theme.to_color_system().generate()
+        themed = Styles.themed(theme_palette(variables, app.current_theme.dark))
         return replace(
-            base,
-            pinyin=get("bilingual--pinyin", partial=True),
-            heading=get("bilingual--heading", partial=True),
-            pending=get("bilingual--pending", partial=True),
-            sentence=get("bilingual--sentence", partial=True),
-            cursor=get("bilingual--cursor", partial=True),
-            byline=get("bilingual--byline", partial=True),
+            themed,
+            pinyin=_text_style(get("bilingual--pinyin", partial=True)) + themed.pinyin,
+            heading=_text_style(get("bilingual--heading", partial=True)) + themed.heading,
+            pending=_text_style(get("bilingual--pending", partial=True)) + themed.pending,
+            byline=_text_style(get("bilingual--byline", partial=True)) + themed.byline,
         )
 
     def relayout(self, blocks: list[int] | None = None) -> None:
@@ -215,6 +229,7 @@ class BilingualView(ScrollView, can_focus=True):
             highlight,
             self._status_for,
             together,
+            self._marks.get(index),
         )
 
     def _ensure_visible(self) -> None:
@@ -286,12 +301,44 @@ class BilingualView(ScrollView, can_focus=True):
             return block, None
         return block, tokens[min(self.cursor.token, len(tokens) - 1)]
 
+    def cursor_region(self) -> Region | None:
+        """Where the word under the cursor is on screen (its pinyin line too), or None
+        when it is not on screen: the word popup is placed beside it, never over it."""
+        _, placed = self.current()
+        if placed is None or not self._heights:
+            return None
+        top = self._offsets[self.cursor.block] + placed.line - int(self.scroll_y)
+        height = 1
+        width = max(1, placed.width)
+        if self.pinyin:
+            top, height = top - 1, 2
+            reading = PinyinStyle(self.tone_numbers).text(placed.token.pinyin)
+            width = max(width, len(reading))
+        content = self.content_region
+        if top + height <= 0 or top >= content.height:
+            return None
+        x = content.x + placed.x - int(self.scroll_x)
+        return Region(x, content.y + top, width, height)
+
+    def chinese_column(self) -> Region:
+        """The Chinese column on screen (all of the view when stacked): the word popup
+        stays in it when it fits, off the sentence's English beside it."""
+        content = self.content_region
+        left, _ = column_widths(self.options())
+        return Region(content.x, content.y, min(left, content.width), content.height)
+
     def _stops(self, index: int) -> list[int]:
         """Tokens the cursor stops at: words, not punctuation or spaces."""
         tokens = self._layout(index).tokens
-        return [
-            i for i, p in enumerate(tokens) if p.token.is_hanzi or p.token.text.strip().isalnum()
-        ]
+        stops: list[int] = []
+        for i, p in enumerate(tokens):
+            if not (p.token.is_hanzi or p.token.text.strip().isalnum()):
+                continue
+            before = tokens[stops[-1]] if stops else None
+            if before is not None and (before.sentence, before.index) == (p.sentence, p.index):
+                continue  # a long word drawn a character at a time is one stop
+            stops.append(i)
+        return stops
 
     def set_cursor(self, block: int, token: int, *, scroll: bool = True) -> None:
         old = self.cursor.block
@@ -398,6 +445,25 @@ class BilingualView(ScrollView, can_focus=True):
         self.jump_to_block(block)
         if token:
             self.set_cursor(block, token)
+
+    def set_marks(self, marks: dict[int, Marks]) -> None:
+        """Mark these search matches (every one, wherever the view goes); {} clears."""
+        for index in set(self._marks) | set(marks):
+            self._layouts.pop(index, None)
+        self._marks = marks
+        self.refresh()
+
+    def reached(self) -> tuple[int, float] | None:
+        """How far the screen reaches: the block at its bottom edge and the share of that
+        block above it (the last block, 1.0, once the end is on screen); None before layout."""
+        if not self._heights or not self.size.height:
+            return None
+        bottom = int(self.scroll_y) + self.size.height
+        if bottom >= self._offsets[-1]:
+            return len(self.blocks) - 1, 1.0
+        index = self.block_at(bottom - 1)
+        within = (bottom - self._offsets[index]) / max(1, self._heights[index])
+        return index, min(1.0, within)
 
     def visible_tokens(self) -> list[Token]:
         """The words on screen now (for marking every remaining new one known)."""
