@@ -27,6 +27,7 @@ from reader.document import load_text, parse_text
 from reader.document.load import MAX_DOCUMENT_BYTES, read_input
 from reader.errors import DocumentError, ReaderError
 from reader.export.document import export_document
+from reader.language.annotate import Annotator
 from reader.language.glossary import Glossary
 from reader.store import vocab
 from reader.store.output import check_target
@@ -445,3 +446,28 @@ def test_vocab_exports(tmp_path: Path) -> None:
     anki = (tmp_path / "a.txt").read_text(encoding="utf-8")
     assert "\t-ism; ideology\t=主义。\t" in anki
     assert "\x07" not in anki and "\x07" not in "".join(plain)
+
+
+def test_a_models_control_pieces_and_saved_english_never_reach_the_screen(
+    annotator: Annotator,
+) -> None:
+    """The model's vocabulary and the user's saved English are data, not terminal codes."""
+    from reader.document.parse import parse_text
+    from reader.document.units import reading_order
+    from reader.english.layer import English
+    from reader.translate.engine import detokenize
+    from reader.tui.layout import Options, Styles, layout_block
+
+    assert detokenize(["▁Hello", "\x1b]0;pwned\x07", "▁world"]) == "Hello]0;pwned world"
+    doc = parse_text("标题\n\n共同富裕。\n")
+    block = reading_order(doc).blocks[-1]
+    layout = layout_block(
+        block,
+        Options(80, pinyin=False, english=True, stacked=True),
+        Styles(),
+        annotator.annotate,
+        lambda sid, zh: English("Common\x1b[2J prosperity\x07.", "edited"),
+    )
+    drawn = "".join(segment.text for line in layout.lines for segment in line)
+    assert "Common[2J prosperity." in drawn
+    assert "\x1b" not in drawn and "\x07" not in drawn

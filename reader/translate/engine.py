@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import ReaderError
+from reader.text_safety import strip_controls
 from reader.translate.base import (
     REPETITION,
     TRUNCATED,
@@ -131,7 +132,9 @@ def detokenize(pieces: Sequence[str]) -> str:
             data.append(int(byte.group(1), 16))
         else:
             data += piece.replace("▁", " ").encode("utf-8")
-    return data.decode("utf-8", errors="replace").strip()
+    # A model's vocabulary is data from a download: a control piece (ESC) must not
+    # reach the reader's English column or a terminal.
+    return strip_controls(data.decode("utf-8", errors="replace")).strip()
 
 
 class SentencePieceTokenizer:

@@ -23,6 +23,7 @@ from reader.language.annotate import Token
 from reader.language.formatting import cell_width
 from reader.language.pinyin import tone_of
 from reader.language.style import PinyinStyle
+from reader.text_safety import strip_controls
 from reader.tui.palette import TONE_SCHEMES, Palette
 
 GAP = 3  # cells between the columns
@@ -618,7 +619,11 @@ def layout_block(
                 if english.pending or gloss
                 else (styles.heading if block.kind != "paragraph" else styles.english)
             )
-            shown = f"{english.text} [{english.flag}]" if english.flag else english.text
+            # The flag goes before its sentence: after it, it read as the next one's.
+            # Saved English (an edit, a memory import) is the user's data: a control
+            # character in it must not reach the terminal.
+            text = strip_controls(english.text)
+            shown = f"[{english.flag}] {text}" if english.flag else text
             if gloss and english.text and not after_gloss:
                 shown = GLOSS_MARK + shown  # once per run of glossed sentences
             after_gloss = gloss

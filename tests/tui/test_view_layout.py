@@ -175,3 +175,21 @@ async def test_the_reader_lays_out_only_what_is_on_screen_of_a_one_line_book(
         laid_out = sum(len(view.blocks[i].text) for i in view._layouts)
         assert laid_out <= 6 * MAX_PARAGRAPH_CHARS
         await pilot.press("q")
+
+
+def test_a_flag_stands_before_its_sentence_not_after_it(
+    resolution: Document, annotator: Annotator
+) -> None:
+    """``First. [unsure] Second.`` read as if the second sentence were the doubtful one."""
+    block = next(b for b in reading_order(resolution).blocks if len(b.sentences) >= 2)
+    (first, _), (second, _) = block.sentences[:2]
+
+    def english(sid: str, zh: str) -> English:
+        if sid == first:
+            return English("The aligned sentence.", "human", flag="unsure")
+        return English("The next one.", "human") if sid == second else English("", "none")
+
+    options = Options(120, pinyin=False, english=True, stacked=True)
+    layout = layout_block(block, options, Styles(), annotator.annotate, english)
+    text = " ".join("".join(s.text for s in line).strip() for line in layout.lines)
+    assert "[unsure] The aligned sentence. The next one." in " ".join(text.split())

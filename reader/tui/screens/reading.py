@@ -316,6 +316,14 @@ class ReadingScreen(Screen[None]):
     def _known_words_loaded(self, message: KnownWordsLoaded) -> None:
         self.session.known.use(message.prepared)
         self._status()
+        self.prepare_search()
+
+    @work(thread=True, exclusive=True, group="search-index")
+    def prepare_search(self) -> None:
+        """The pinyin search index, last of the background work (it is cached for next
+        time): the first toneless-pinyin search then takes milliseconds, not seconds."""
+        if not self._leaving.is_set():
+            self.session.prepare_search()
 
     def _start_translation(self) -> None:
         """Translate what has no machine translation yet: this screen first, then ahead,
