@@ -6,9 +6,12 @@ import contextlib
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING
 
 from reader.store.output import one_line
-from reader.translate.pipeline import Failure
+
+if TYPE_CHECKING:
+    from reader.translate.pipeline import Failure
 
 #: Exit status when the model translated nothing at all (every sentence is a gloss).
 EXIT_NOTHING_TRANSLATED = 1
