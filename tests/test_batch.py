@@ -13,7 +13,6 @@ import contextlib
 import hashlib
 import io
 import json
-import logging
 import os
 import shutil
 import signal
@@ -24,7 +23,7 @@ from pathlib import Path
 import pytest
 from distributed import Client, LocalCluster
 
-from reader.batch.cluster import DaskRunner
+from reader.batch.cluster import DaskRunner, local_cluster
 from reader.batch.discovery import Job, discover
 from reader.batch.engine import CHUNK_DOCUMENTS, CHUNKS_PER_SLOT, InProcess, chunked, run_batch
 from reader.batch.manifest import MANIFEST, Manifest, Record
@@ -117,16 +116,7 @@ def same_home(user_dirs: Path, home: dict[str, str], monkeypatch: pytest.MonkeyP
 
 @pytest.fixture(scope="module")
 def cluster(home: dict[str, str]) -> Iterator[LocalCluster]:
-    with LocalCluster(
-        n_workers=2,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address=None,
-        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-        silence_logs=logging.ERROR,
-        env=home,
-    ) as local:
+    with local_cluster(2, env=home) as local:
         yield local
 
 

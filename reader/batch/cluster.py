@@ -138,6 +138,21 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
+def local_cluster(workers: int, env: dict[str, str] | None = None) -> LocalCluster:
+    """The batch's own cluster: one single-threaded process per worker, loopback only."""
+    return LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        # The scheduler's HTTP server (health, metrics) on a free loopback port, not 8787.
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+        silence_logs=logging.ERROR,
+        env=env or {},
+    )
+
+
 @contextlib.contextmanager
 def connect(address: str | None, workers: int | None = None) -> Iterator[DaskRunner]:
     """A runner on the scheduler at ``address``, or on a local cluster started for the batch."""
@@ -156,17 +171,5 @@ def connect(address: str | None, workers: int | None = None) -> Iterator[DaskRun
             yield DaskRunner(client, f"dask: {address}, {count} workers")
         return
     count = workers or cores()
-    with (
-        LocalCluster(
-            n_workers=count,
-            threads_per_worker=1,
-            processes=True,
-            host="127.0.0.1",
-            dashboard_address=None,
-            # The scheduler's HTTP server (health, metrics) on a free loopback port, not 8787.
-            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
-            silence_logs=logging.ERROR,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
+    with local_cluster(count) as cluster, Client(cluster) as client:
         yield DaskRunner(client, f"dask: local cluster, {count} workers")
