@@ -120,15 +120,25 @@ class TranslationCache:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)
-        try:
-            db.execute("PRAGMA journal_mode = WAL")
-            db.execute("PRAGMA synchronous = NORMAL")
-            self._check_schema(db)
-        except sqlite3.DatabaseError:
-            db.close()
-            raise
-        return db
+        # Two processes making a new cache at once: switching to WAL can answer "locked"
+        # at once, without waiting the busy timeout; wait for the other, up to that timeout.
+        deadline = time.monotonic() + self.timeout
+        while True:
+            db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)
+            try:
+                db.execute("PRAGMA journal_mode = WAL")
+                db.execute("PRAGMA synchronous = NORMAL")
+                self._check_schema(db)
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+                continue
+            except sqlite3.DatabaseError:
+                db.close()
+                raise
+            return db
 
     def _check_schema(self, db: sqlite3.Connection) -> None:
         """Migrate (schema 0 is schema 1 unmarked) or start afresh a cache of another version."""
