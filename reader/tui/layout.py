@@ -377,8 +377,10 @@ def _hang(rows: _Rows, item: _Item) -> int | None:
     return ink
 
 
-def _draw(rows: _Rows, item: _Item, pinyin_style: Style) -> int:
-    """Append a piece to the row, text and pinyin padded to one span so they stay aligned; its x."""
+def _draw(rows: _Rows, item: _Item, pinyin_style: Style, joined: bool = False) -> int:
+    """Append a piece to the row, text and pinyin padded to one span so they stay aligned; its x.
+
+    ``joined``: the next piece is the same long term's next character."""
     word = item.word
     top, bottom = rows.rows[-1]
     bottom.extend(_text_segments(word, item.style, item.scheme))
@@ -388,7 +390,10 @@ def _draw(rows: _Rows, item: _Item, pinyin_style: Style) -> int:
         top.extend(_pinyin_segments(word, pinyin_style, item.pinyin_scheme))
     if word.gap:
         bottom.append(Segment(" ", item.shade))
-        top.append(Segment(" "))
+        # A long term drawn a character at a time, each under its own syllable, was
+        # spaced like the separate words around it and read as six words: its
+        # syllables are hyphenated across the gaps (zhōng-gòng-zhè-jiāng-shěng-wěi).
+        top.append(Segment("-", pinyin_style) if joined else Segment(" "))
     x = rows.used
     rows.ink = x + word.cells
     rows.used += word.span + word.gap
@@ -457,7 +462,7 @@ def _place_group(rows: _Rows, group: list[_Item], pinyin_style: Style) -> None:
         rows.new_row()
     if rows.used and not _fits(rows, group) and not _breaks_here(rows, group):
         rows.new_row()
-    for item in group:
+    for k, item in enumerate(group):
         word = item.word
         if not word.text.strip() and rows.used == 0:
             continue  # no space at the start of a line
@@ -467,7 +472,10 @@ def _place_group(rows: _Rows, group: list[_Item], pinyin_style: Style) -> None:
             if x is None:
                 rows.new_row()
         if x is None:
-            x = _draw(rows, item, pinyin_style)
+            # A term broken over rows keeps its hyphen at the row's end, as a word
+            # hyphenated across lines does.
+            joined = k + 1 < len(group) and _same_word(group[k + 1], item)
+            x = _draw(rows, item, pinyin_style, joined)
         rows.placed.append(
             PlacedToken(item.sentence, item.index, item.whole, rows.line(), x, word.cells)
         )

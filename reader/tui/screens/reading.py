@@ -22,7 +22,7 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from reader.english.layer import English
@@ -42,6 +42,7 @@ from reader.tui.screens.help import HelpScreen
 from reader.tui.screens.popup import GlossaryPopup, PopupResult
 from reader.tui.status import Part, fit
 from reader.tui.widgets.bilingual import BilingualView
+from reader.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from reader.english.human import HumanTranslation
@@ -217,7 +218,7 @@ class ReadingScreen(Screen[None]):
             )
         yield Input(placeholder="search Chinese, pinyin or English", id="search")
         yield Static("", id="status", markup=False)  # a model's error may hold [brackets]
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar()
 
     @property
     def view(self) -> BilingualView:
