@@ -189,6 +189,8 @@ class ReadingSession:
         """Show an aligned translation (UI thread); returns the English to :meth:`use_fixed`."""
         self.translation = translation
         self.human = translation.english
+        # Saved with the position: the next time it opens with this translation again.
+        self.state.english = str(translation.path.resolve())
         layer = self.english_layer.fixed
         for sid in [k for k, e in layer.items() if e.provenance == "human"]:
             del layer[sid]

@@ -37,6 +37,9 @@ class DocumentState:
     progress: float = 0.0
     bookmarks: list[str] = field(default_factory=list)
     opened: float = 0.0
+    #: The human translation last read beside it (absolute path, "" for none): the
+    #: library and ``reader FILE`` open the document with it again.
+    english: str = ""
 
 
 def _state_path(sha256: str) -> Path:
@@ -105,6 +108,26 @@ def toggle_bookmark(state: DocumentState, block_id: str) -> str | None:
         state.bookmarks = _toggled(state.bookmarks, block_id)
         return str(exc)
     state.bookmarks = marks
+    return None
+
+
+def attached_english(sha256: str) -> str | None:
+    """The translation a document was last read with, if its file is still there."""
+    english = load_state(sha256).english if sha256 else ""
+    return english if english and Path(english).is_file() else None
+
+
+def attach_english(sha256: str, english: str) -> str | None:
+    """Read this document with ``english`` from now on ("" for none); None when saved,
+    else the problem. Only this field changes: the position and bookmarks stay."""
+    path = _state_path(sha256)
+    try:
+        with locked(path):
+            saved = _read_state(path, sha256) or DocumentState(sha256)
+            saved.english = str(Path(english).resolve()) if english else ""
+            _write_state(path, saved)
+    except ReaderError as exc:
+        return str(exc)
     return None
 
 

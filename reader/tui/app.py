@@ -43,9 +43,9 @@ class ReaderApp(App[None]):
         """Open a document (ReaderError for a bad file, before any screen changes), with
         its human translation if given, or a bundled sample's own."""
         from reader.document import load_document
-        from reader.seeds import bundled_translation
 
-        self.open(load_document(path), english or bundled_translation(path))
+        doc = load_document(path)
+        self.open(doc, english or translation_for(doc))
 
     def open(self, doc: Document, english: str | None = None) -> None:
         session = ReadingSession(doc, self.context.for_document(doc))
@@ -61,6 +61,17 @@ class ReaderApp(App[None]):
             self.switch_screen(LibraryScreen())
 
 
+def translation_for(doc: Document) -> str | None:
+    """The English to read a document with when none is named: the one it was last
+    read with, else a bundled sample's own."""
+    from reader.seeds import bundled_translation
+    from reader.store.state import attached_english
+
+    return attached_english(doc.source_sha256) or (
+        bundled_translation(doc.path) if doc.path else None
+    )
+
+
 def build_app(
     path: str | None = None, *, english: str | None = None, context: Context | None = None
 ) -> ReaderApp:
@@ -68,13 +79,12 @@ def build_app(
     that cannot be read, fails here, as one line, before any screen opens)."""
     from reader.document import load_document
     from reader.document.load import load_text
-    from reader.seeds import bundled_translation
 
     document = load_document(path) if path else None
     if english is not None:
         load_text(english)  # readable text, or one line now rather than a toast later
-    elif path:
-        english = bundled_translation(path)
+    elif document is not None:
+        english = translation_for(document)
     return ReaderApp(path, context=context or Context(), document=document, english=english)
 
 

@@ -1,5 +1,6 @@
 """The library: recently opened documents and the bundled samples, each once, with progress;
-and any other file, by a path typed with completion (``o``)."""
+any other file, by a path typed with completion (``o``); and a human translation to read
+the highlighted document with (``E``), kept with it for next time."""
 
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from textual.widgets.option_list import Option
 
 from reader.document import load_document
 from reader.errors import ReaderError
-from reader.seeds import bundled_seeds
-from reader.store.state import load_state, recent_documents
+from reader.seeds import bundled_seeds, bundled_translation
+from reader.store.state import attach_english, attached_english, load_state, recent_documents
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +30,14 @@ class LibraryEntry:
     progress: float
     #: A bundled sample: listed by its name, not by where the package is installed.
     sample: str = ""
+    #: The human translation it opens with ("" for none).
+    english: str = ""
+    sha256: str = ""
 
     def label(self) -> Content:
         where = f"sample: {self.sample}" if self.sample else self.path
-        return Content(f"{self.title}   {self.progress:.0%} read\n  {where}")
+        with_english = f"   English: {Path(self.english).name}" if self.english else ""
+        return Content(f"{self.title}   {self.progress:.0%} read{with_english}\n  {where}")
 
 
 def library_entries() -> list[LibraryEntry]:
@@ -53,11 +58,16 @@ def library_entries() -> list[LibraryEntry]:
         seen.add(state.sha256)
         sample = samples.get(state.sha256)
         name = sample[0].name if sample is not None else ""
-        entries.append(LibraryEntry(state.title, state.path, state.progress, name))
+        english = attached_english(state.sha256) or bundled_translation(state.path) or ""
+        entries.append(
+            LibraryEntry(state.title, state.path, state.progress, name, english, state.sha256)
+        )
     for sha, (path, title) in samples.items():
         if sha not in seen:
             seen.add(sha)
-            entries.append(LibraryEntry(title, str(path), load_state(sha).progress, path.name))
+            english = attached_english(sha) or bundled_translation(path) or ""
+            state = load_state(sha)
+            entries.append(LibraryEntry(title, str(path), state.progress, path.name, english, sha))
     return entries
 
 
@@ -97,8 +107,15 @@ class LibraryScreen(Screen[None]):
         Binding("q", "app.quit", "quit"),
         Binding("enter", "open", "open", show=True),
         Binding("o", "open_file", "open a file"),
+        Binding("E", "attach_english", "English…", tooltip="read it with a human translation"),
         Binding("escape", "close_path", "close", show=False),
     ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        #: While the path box asks for a translation: the document it is for.
+        self._attach_to: LibraryEntry | None = None
+        self._entries: list[LibraryEntry] = []
 
     def compose(self) -> ComposeResult:
         yield Static("reader — choose a document, or o to open a file", id="title-bar")
@@ -111,7 +128,8 @@ class LibraryScreen(Screen[None]):
         yield Footer()
 
     def _options(self) -> list[Option]:
-        return [Option(entry.label(), id=entry.path) for entry in library_entries()]
+        self._entries = library_entries()
+        return [Option(entry.label(), id=entry.path) for entry in self._entries]
 
     def on_mount(self) -> None:
         self.query_one("#open-path").display = False
@@ -135,21 +153,69 @@ class LibraryScreen(Screen[None]):
             self.open(options.get_option_at_index(options.highlighted).id or "")
 
     def action_open_file(self) -> None:
+        self._attach_to = None
+        self._ask("path to a text file (tab completes, enter opens, esc closes)", "")
+
+    def action_attach_english(self) -> None:
+        """Ask for the English file to read the highlighted document with."""
+        options = self.query_one(OptionList)
+        if options.highlighted is None or options.highlighted >= len(self._entries):
+            self.notify("no document to attach a translation to", severity="warning")
+            return
+        entry = self._entries[options.highlighted]
+        self._attach_to = entry
+        self._ask(
+            f"English translation of {entry.title} (empty: none; enter opens, esc closes)",
+            entry.english or str(Path(entry.path).parent) + os.sep,
+            reset=True,
+        )
+
+    def _ask(self, placeholder: str, value: str, reset: bool = False) -> None:
         box = self.query_one("#open-path", Input)
+        box.placeholder = placeholder
         box.display = True
-        if not box.value:
-            box.value = str(Path.cwd()) + os.sep
+        if reset or not box.value:
+            box.value = value or str(Path.cwd()) + os.sep
         box.focus()
 
     def action_close_path(self) -> None:
+        self._attach_to = None
         self.query_one("#open-path").display = False
         self.query_one(OptionList).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id != "open-path" or not event.value.strip():
+        if event.input.id != "open-path":
             return
-        if self.open(os.path.expanduser(event.value.strip())):
+        value = os.path.expanduser(event.value.strip())
+        if self._attach_to is not None:
+            if self.attach(self._attach_to, value):
+                self.action_close_path()
+        elif value and self.open(value):
             self.action_close_path()
+
+    def attach(self, entry: LibraryEntry, english: str) -> bool:
+        """Open the document with ``english`` (kept for next time); empty: with none."""
+        from reader.document.load import load_text
+
+        if not english:
+            problem = attach_english(entry.sha256, "")
+            if problem:
+                self.notify(problem, severity="error")
+                return False
+            self.notify(f"{entry.title}: no translation attached", timeout=3)
+            self.on_screen_resume()
+            return True
+        try:
+            load_text(english)  # readable text, or one line here, not a failed alignment
+        except ReaderError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        try:
+            self.app.open_document(entry.path, english)  # type: ignore[attr-defined]
+        except ReaderError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        return True
 
     def open(self, path: str) -> bool:
         """Open a document; a bad path or file is said here and the library stays."""
