@@ -41,7 +41,14 @@ _REFERENCE = re.compile(
 
 @lru_cache(maxsize=8192)
 def _syllable_marks(syllable: str) -> str:
-    # pypinyin costs 0.2 s to import: not on the way to the reader's first frame.
+    # pypinyin costs 0.4–0.6 s to import (its tables, not this function): its answer
+    # for every syllable CC-CEDICT writes is in the pinyin table, read in milliseconds.
+    from reader.language.pinyin_table import shared_table
+
+    table = shared_table()
+    found = table.converted("marks", syllable) if table is not None else None
+    if found is not None:
+        return found
     from pypinyin.contrib.tone_convert import to_tone
 
     return str(to_tone(syllable.replace("u:", "v")))

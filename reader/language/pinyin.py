@@ -75,8 +75,17 @@ def tone_of(syllable: str) -> int:
 
 def to_numbers(syllable: str) -> str:
     """``zhòng`` → ``zhong4``; the neutral tone is 5 (``de5``), as in CC-CEDICT."""
-    if not syllable:
-        return ""
+    return _numbers(syllable) if syllable else ""
+
+
+@lru_cache(maxsize=8192)
+def _numbers(syllable: str) -> str:
+    from reader.language.pinyin_table import shared_table
+
+    table = shared_table()
+    found = table.converted("numbers", syllable) if table is not None else None
+    if found is not None:
+        return found
     from pypinyin.contrib.tone_convert import to_tone3
 
     return str(to_tone3(syllable, v_to_u=True, neutral_tone_with_five=True))
@@ -118,17 +127,34 @@ def load_context_rules() -> dict[str, list[ContextRule]]:
     return rules
 
 
+def reset_table() -> None:
+    """Forget the open table and what it answered (tests point the cache elsewhere)."""
+    from reader.language.pinyin_table import forget_shared_table
+
+    forget_shared_table()
+    _pypinyin.cache_clear()
+    _numbers.cache_clear()
+
+
+def _pypinyin_items(run: str) -> list[str]:
+    """pypinyin's own answer for a run of Hanzi: from its table on disk when there is
+    one (no 0.5 s import, no 100 MB of tables in memory), else from pypinyin."""
+    from reader.language.pinyin_table import shared_table
+
+    table = shared_table()
+    if table is not None:
+        return table.reading(run)
+    from pypinyin import Style, pinyin
+
+    return [item[0] if item else "" for item in pinyin(run, style=Style.TONE, heteronym=False)]
+
+
 @lru_cache(maxsize=65536)
 def _pypinyin(word: str) -> tuple[str, ...]:
     """pypinyin's reading, one syllable per Hanzi ('' where it has none)."""
-    # Imported here: pypinyin costs 0.2 s to import, and the reader's first
-    # frame does not need it (the language layer loads in a worker).
-    from pypinyin import Style, pinyin
-
     out: list[str] = []
     for run in HANZI_RUN.findall(word):
-        for ch, item in zip(run, pinyin(run, style=Style.TONE, heteronym=False), strict=False):
-            syllable = item[0] if item else ""
+        for ch, syllable in zip(run, _pypinyin_items(run), strict=False):
             out.append("" if syllable == ch or not _SYLLABLE.match(syllable) else syllable)
     return tuple(out)
 

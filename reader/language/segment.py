@@ -19,7 +19,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -79,6 +79,9 @@ BOOSTED_TERM = 4
 #: jieba's frequency for a word the reader joined: above almost every word it could
 #: overlap with (common words are 10⁴–10⁶), so the join holds wherever it occurs.
 JOIN_FREQ = 2_000_000
+#: The longest text cut from jieba's table on disk while its dictionary is not loaded:
+#: a query per prefix looked up is quick for a screen or a command line, not a book.
+LIGHT_CHARS = 2_000
 
 
 class Segmenter:
@@ -101,6 +104,10 @@ class Segmenter:
         self._freq_before_split: dict[str, int] = {}
         #: Bumped whenever the cut of some text may change: caches keyed on it notice.
         self.version = 0
+        #: Until the dictionary is loaded, short texts are cut from its table on disk.
+        self._light: Callable[[str], list[str]] | None = None
+        self._light_version = -1
+        self._light_missing = False
         self._rebuild()
 
     @property
@@ -141,6 +148,10 @@ class Segmenter:
                 folder.mkdir(parents=True, exist_ok=True)
             tokenizer.tmp_dir = str(folder)
             tokenizer.initialize()
+            # Its words as jieba has them, for short texts cut before this load next time.
+            from reader.language.jieba_table import ensure_built
+
+            ensure_built(tokenizer, self._jieba_cache)
             for word in sorted(self._words):
                 _add_term(tokenizer, word)
             self._tokenizer = tokenizer
@@ -239,13 +250,51 @@ class Segmenter:
         else:
             self._tokenizer.del_word(word)
 
+    def _light_cut(self) -> Callable[[str], list[str]] | None:
+        """Cutting without loading jieba's dictionary, from its table on disk (lock held);
+        None where there is no table yet. Built as :meth:`start` builds the real one:
+        the same terms in the same order, then the same splits and joins."""
+        if self._light_missing:
+            return None
+        if self._light is None or self._light_version != self.version:
+            from reader.language.jieba_fast import FastCut, supported
+            from reader.language.jieba_table import light_tokenizer
+
+            tokenizer = light_tokenizer(self._jieba_cache)
+            if tokenizer is None:
+                self._light_missing = True
+                return None
+            for word in sorted(self._words):
+                _add_term(tokenizer, word)
+            forgotten, taught = _jieba_changes(self.splits)
+            for word in forgotten:
+                tokenizer.del_word(word)
+            for word in taught:
+                tokenizer.add_word(word, JOIN_FREQ)
+            if supported():
+                self._light = FastCut(tokenizer).cut
+            else:
+                self._light = lambda text: list(tokenizer.cut(text))
+            self._light_version = self.version
+        return self._light
+
     def cut(self, text: str) -> list[str]:
         """Segment ``text``; the tokens concatenate back to ``text``."""
-        self.start()
-        assert self._tokenizer is not None
         with self._lock:
-            fast = self._fast
-            tokens = fast.cut(text) if fast is not None else list(self._tokenizer.cut(text))
+            light = None
+            if self._tokenizer is None and len(text) <= LIGHT_CHARS:
+                light = self._light_cut()
+        if light is None:
+            self.start()
+        assert light is not None or self._tokenizer is not None
+        with self._lock:
+            if light is not None:
+                tokens = light(text)
+            elif self._fast is not None:
+                tokens = self._fast.cut(text)
+            else:
+                assert self._tokenizer is not None
+                tokens = list(self._tokenizer.cut(text))
             whole, prefixes = self._whole, self._prefixes
             splits = self.splits
         if whole:

@@ -1,0 +1,247 @@
+"""pypinyin's readings in a SQLite file: a word's reading without importing pypinyin.
+
+Importing pypinyin parses two JSON tables and builds a prefix set of its
+410,000 phrases: 0.4–0.6 s on a quiet machine, paid by every short command
+(``reader annotate``, ``reader lookup``) and before the reader's first pinyin,
+for the readings of a few dozen words. The file is written once from
+pypinyin's own tables (in the cache folder, named for pypinyin's version) and
+read a word at a time. :meth:`PinyinTable.reading` restates what
+``pypinyin.pinyin(run, style=Style.TONE)`` does for a run of Hanzi: the longest
+match against its phrases' prefixes from the left (``pypinyin.seg.mmseg``),
+then a phrase's reading, or else each character's first. So the answer is
+pypinyin's own; a test compares both on a whole novella.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import importlib.util
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+from reader.errors import ReaderError
+from reader.store.atomic import atomic_path
+from reader.store.paths import cache_dir
+
+#: Changed when the file's layout changes: an older file is then built again.
+_FORMAT = "1"
+#: A numbered syllable as CC-CEDICT writes it (``zhong4``, ``lu:4``, ``Li3``).
+_NUMBERED = re.compile(r"[A-Za-z]+(?:u:)?[1-5]")
+#: Above every code point: ``word || _END`` bounds the phrases that start with ``word``.
+_END = "\U0010ffff"
+
+
+def table_path() -> Path:
+    """Named for pypinyin's two data files as installed (size and time): an upgraded
+    pypinyin gets a new table. Found without importing pypinyin (the point of it all)
+    or ``importlib.metadata`` (which imports the ``email`` package)."""
+    spec = importlib.util.find_spec("pypinyin")
+    stamp = "none"
+    if spec is not None and spec.submodule_search_locations:
+        folder = Path(next(iter(spec.submodule_search_locations)))
+        with contextlib.suppress(OSError):
+            stamp = ",".join(
+                f"{info.st_size}:{info.st_mtime_ns}"
+                for info in (
+                    (folder / "phrases_dict.json").stat(),
+                    (folder / "pinyin_dict.json").stat(),
+                )
+            )
+    digest = hashlib.sha256(stamp.encode()).hexdigest()[:16]
+    return cache_dir() / f"pinyin-{digest}-v{_FORMAT}.sqlite"
+
+
+def build(target: Path) -> None:
+    """Write pypinyin's phrase and character readings to ``target`` (about a second)."""
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    with atomic_path(target) as temp:
+        db = sqlite3.connect(temp)
+        try:
+            db.executescript(
+                """
+                PRAGMA journal_mode = OFF;
+                PRAGMA synchronous = OFF;
+                CREATE TABLE phrases (word TEXT PRIMARY KEY, reading TEXT) WITHOUT ROWID;
+                CREATE TABLE chars (ch TEXT PRIMARY KEY, reading TEXT) WITHOUT ROWID;
+                CREATE TABLE conversions (kind TEXT, key TEXT, value TEXT,
+                                          PRIMARY KEY (kind, key)) WITHOUT ROWID;
+                """
+            )
+            # Sorted first: inserting in key order keeps SQLite's b-tree build linear.
+            db.executemany(
+                "INSERT INTO phrases VALUES (?, ?)",
+                sorted(
+                    (word, " ".join(item[0] for item in readings))
+                    for word, readings in PHRASES_DICT.items()
+                ),
+            )
+            db.executemany(
+                "INSERT INTO chars VALUES (?, ?)",
+                sorted(
+                    (chr(code), readings.split(",")[0]) for code, readings in PINYIN_DICT.items()
+                ),
+            )
+            db.executemany("INSERT INTO conversions VALUES (?, ?, ?)", _conversions(PINYIN_DICT))
+            db.commit()
+        finally:
+            db.close()
+
+
+def _conversions(chars: dict[int, str]) -> Iterator[tuple[str, str, str]]:
+    """pypinyin's tone conversions for every syllable they will be asked about: each
+    numbered syllable CC-CEDICT writes (to marks) and each reading pypinyin gives (to
+    numbers). A syllable outside these is still converted, by pypinyin itself."""
+    from pypinyin.contrib.tone_convert import to_tone, to_tone3
+
+    from reader.language.dictionary import find_data_file
+
+    numbered: set[str] = set()
+    with contextlib.suppress(ReaderError, OSError, UnicodeDecodeError):
+        numbered.update(_NUMBERED.findall(find_data_file().read_text(encoding="utf-8")))
+    marked: set[str] = {r for readings in chars.values() for r in readings.split(",")}
+    for syllable in sorted(numbered):
+        mark = str(to_tone(syllable.replace("u:", "v")))
+        marked.add(mark)
+        yield "marks", syllable, mark
+    for syllable in sorted(marked):
+        yield "numbers", syllable, str(to_tone3(syllable, v_to_u=True, neutral_tone_with_five=True))
+
+
+class PinyinTable:
+    """Read-only readings, safe to share between threads (one connection, a lock)."""
+
+    def __init__(self, path: Path) -> None:
+        self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        self._lock = threading.Lock()
+        self._first: dict[str, tuple[dict[str, str], frozenset[str]]] = {}
+        self._chars: dict[str, str] | None = None
+        try:
+            self._db.execute("SELECT 1 FROM phrases LIMIT 1").fetchone()
+            self._db.execute("SELECT 1 FROM chars LIMIT 1").fetchone()
+            self._converted: dict[str, dict[str, str]] = {}
+            for kind, key, value in self._db.execute("SELECT kind, key, value FROM conversions"):
+                self._converted.setdefault(kind, {})[key] = value
+        except sqlite3.DatabaseError:
+            self._db.close()
+            raise
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> PinyinTable | None:
+        """The table, built first if it is missing; None where it can be neither read nor
+        written (a read-only or full cache folder, a damaged file): pypinyin then answers."""
+        path = path or table_path()
+        with contextlib.suppress(sqlite3.DatabaseError, OSError):
+            if path.exists():
+                return cls(path)
+        try:
+            if path.exists():
+                path.unlink()  # damaged: it is only a cache
+            build(path)
+            return cls(path)
+        except (ReaderError, OSError, sqlite3.Error):
+            return None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def converted(self, kind: str, syllable: str) -> str | None:
+        """pypinyin's ``to_tone`` (``marks``) or ``to_tone3`` (``numbers``) of a syllable,
+        as found when the table was built; None for one it has not seen."""
+        return self._converted.get(kind, {}).get(syllable)
+
+    # -- pypinyin.seg.mmseg, restated over the file ---------------------------------------
+
+    def _starting(self, ch: str) -> tuple[dict[str, str], frozenset[str]]:
+        """The phrases that start with ``ch`` and all their prefixes, read once: a
+        query per character step was 5–30 µs, and a word takes several."""
+        found = self._first.get(ch)
+        if found is None:
+            rows = self._db.execute(
+                "SELECT word, reading FROM phrases WHERE word >= ? AND word < ?", (ch, ch + _END)
+            ).fetchall()
+            phrases = dict(rows)
+            prefixes = frozenset(w[:n] for w in phrases for n in range(1, len(w) + 1))
+            found = self._first[ch] = (phrases, prefixes)
+        return found
+
+    def _char(self, ch: str) -> str:
+        """A character's first reading, or itself (pypinyin's answer where it has none)."""
+        if self._chars is None:
+            self._chars = dict(self._db.execute("SELECT ch, reading FROM chars").fetchall())
+        return self._chars.get(ch, ch)
+
+    def _lookup(self, text: str) -> tuple[bool, bool]:
+        """(is some phrase's prefix, is a phrase): pypinyin's prefix set and phrase dict."""
+        phrases, prefixes = self._starting(text[0])
+        return text in prefixes, text in phrases
+
+    def _segments(self, run: str) -> list[str]:
+        """``Seg.cut`` as pypinyin runs it (``no_non_phrases=True``): from the left, the
+        longest phrase among the prefixes that begin some phrase; a character alone where
+        none is; every character alone where the text ends inside an unfinished prefix."""
+        out: list[str] = []
+        remain = run
+        while remain:
+            valid = 0
+            for index in range(len(remain)):
+                prefix, phrase = self._lookup(remain[: index + 1])
+                if prefix:
+                    if phrase:
+                        valid = index + 1
+                    continue
+                cut = valid or 1
+                out.append(remain[:cut])
+                remain = remain[cut:]
+                break
+            else:
+                if valid:
+                    out.append(remain[:valid])
+                    remain = remain[valid:]
+                    continue
+                out.extend(remain)
+                remain = ""
+        return out
+
+    def reading(self, run: str) -> list[str]:
+        """pypinyin's reading of a run of Hanzi, one item per character (the character
+        itself where pypinyin has no reading, as pypinyin gives it)."""
+        out: list[str] = []
+        with self._lock:
+            for segment in self._segments(run):
+                # ``_phrase_pinyin``: the phrase's reading, else each character's first.
+                reading = self._starting(segment[0])[0].get(segment)
+                if reading is not None:
+                    out.extend(reading.split(" "))
+                else:
+                    out.extend(self._char(ch) for ch in segment)
+        return out
+
+
+#: This process's table (pid, table or None): a forked worker opens its own, since an
+#: SQLite connection must not cross a fork.
+_SHARED: tuple[int, PinyinTable | None] | None = None
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_table() -> PinyinTable | None:
+    """The table every caller in this process reads (opened, or built, on first use)."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is None or _SHARED[0] != os.getpid():
+            _SHARED = (os.getpid(), PinyinTable.open())
+        return _SHARED[1]
+
+
+def forget_shared_table() -> None:
+    """Close the shared table: the next use opens the one for the cache folder now set."""
+    global _SHARED
+    with _SHARED_LOCK:
+        if _SHARED is not None and _SHARED[1] is not None and _SHARED[0] == os.getpid():
+            _SHARED[1].close()
+        _SHARED = None

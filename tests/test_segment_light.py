@@ -1,0 +1,61 @@
+"""Short texts are cut from jieba's table on disk before its dictionary is loaded, with
+exactly jieba's tokens: the same terms, joins and splits as the loaded dictionary."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from reader.document import Document
+from reader.language.jieba_table import table_path
+from reader.language.segment import LIGHT_CHARS, Segmenter
+
+TERMS = ["共同富裕", "阿Q正传", "赵太爷", "土谷祠", "示范区建设"]
+
+
+def _segmenter(splits: Path) -> Segmenter:
+    segmenter = Segmenter(splits_path=splits)
+    segmenter.add_words(TERMS)
+    return segmenter
+
+
+def test_short_texts_cut_from_the_table_as_from_the_dictionary(
+    aq: Document, tmp_path: Path
+) -> None:
+    splits = tmp_path / "splits.tsv"
+    full = _segmenter(splits)
+    full.join("小D")
+    full.split("时候", ("时", "候"))
+    full.start()  # loads the dictionary, and writes its table if there is none
+    assert table_path().exists()
+    light = _segmenter(splits)
+    texts = [s.text for s in aq.sentences()]
+    texts += ["我们要实现共同富裕，建设示范区。", "Ｑ  2021年 abc，hello world!", ""]
+    assert all(len(text) <= LIGHT_CHARS for text in texts)
+    differ = [(t, light.cut(t), full.cut(t)) for t in texts if light.cut(t) != full.cut(t)]
+    assert differ == []
+    assert light._tokenizer is None, "a short text loaded the whole dictionary"
+    # A long text does load it (a query per prefix is for short texts only).
+    long_text = "".join(texts)[: LIGHT_CHARS + 1]
+    assert light.cut(long_text) == full.cut(long_text)
+    assert light._tokenizer is not None
+
+
+def test_a_term_added_later_reaches_the_light_cut(tmp_path: Path) -> None:
+    Segmenter(splits_path=tmp_path / "s.tsv").start()  # the table exists
+    segmenter = Segmenter(splits_path=tmp_path / "s.tsv")
+    assert "干在实处" not in segmenter.cut("我们干在实处走在前列")
+    segmenter.add_words(["干在实处"])
+    assert "干在实处" in segmenter.cut("我们干在实处走在前列")
+    assert segmenter._tokenizer is None
+
+
+def test_a_damaged_table_means_the_dictionary_is_loaded(tmp_path: Path) -> None:
+    folder = tmp_path / "jieba"
+    Segmenter(splits_path=tmp_path / "s.tsv", jieba_cache=folder).start()
+    path = table_path(folder)
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TABLE meta")
+    segmenter = Segmenter(splits_path=tmp_path / "s.tsv", jieba_cache=folder)
+    assert segmenter.cut("共同富裕") == ["共同富裕"]
+    assert segmenter._tokenizer is not None
