@@ -17,12 +17,28 @@ from tests.tui.test_reading import ready
 Snap = Callable[..., bool]
 
 
+async def settled(pilot: Pilot[Any]) -> None:
+    """Wait until the status line stops changing: on a loaded machine the progress
+    (computed once the screen is laid out) came a moment after "ready" (0% vs 2%)."""
+    from textual.widgets import Static
+
+    last, same = None, 0
+    for _ in range(60):
+        await pilot.pause(0.1)
+        found = pilot.app.screen.query("#status")
+        text = str(found.first(Static).render()) if found else ""
+        same = same + 1 if text == last else 0
+        last = text
+        if same >= 3:
+            return
+
+
 def _before(*keys: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
     async def run_before(pilot: Pilot[Any]) -> None:
         await ready(pilot)
         if keys:
             await pilot.press(*keys)
-        await pilot.pause(0.2)
+        await settled(pilot)
 
     return run_before
 

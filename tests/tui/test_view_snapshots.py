@@ -18,6 +18,7 @@ from reader.tui.screens.reading import ReadingScreen
 from reader.tui.widgets.bilingual import BilingualView
 from tests.conftest import PARTY_BUILDING
 from tests.tui.test_reading import ready
+from tests.tui.test_snapshots import settled
 
 Snap = Callable[..., bool]
 
@@ -37,7 +38,7 @@ def _before(
         view.colours = scheme  # set, not cycled: no toast to time
         await pilot.press("j", "j", "j", "l")  # the cursor in a highlighted body sentence
         view.relayout()
-        await pilot.pause(0.3)
+        await settled(pilot)
 
     return run_before
 
