@@ -59,3 +59,26 @@ def test_a_damaged_table_means_the_dictionary_is_loaded(tmp_path: Path) -> None:
     segmenter = Segmenter(splits_path=tmp_path / "s.tsv", jieba_cache=folder)
     assert segmenter.cut("共同富裕") == ["共同富裕"]
     assert segmenter._tokenizer is not None
+
+
+def test_the_first_screen_has_its_words_before_the_language_layer_loads() -> None:
+    from reader.context import Context
+    from reader.document import load_document
+    from reader.reading.session import ReadingSession
+    from reader.settings import Settings
+    from tests.conftest import RESOLUTION
+
+    Segmenter().start()  # the table exists in the run's cache folder
+    doc = load_document(RESOLUTION)
+    session = ReadingSession(doc, Context(Settings()).for_document(doc))
+    _, text = session.blocks[3].sentences[0]
+    assert session.tokens_for(text) is None  # nothing yet: the view draws characters
+    assert session.annotate_first(range(0, 5))
+    tokens = session.tokens_for(text)
+    assert tokens is not None and any(t.pinyin for t in tokens)
+    assert not session.language_ready.is_set()
+    assert session.context.annotator.segmenter._tokenizer is None
+    # The same words once the dictionary has loaded.
+    session.load_language()
+    session.context.annotator._annotated.clear()
+    assert session.tokens_for(text) == tokens

@@ -93,6 +93,7 @@ class Segmenter:
         self._tokenizer: jieba.Tokenizer | None = None
         self._fast: FastCut | None = None
         self._lock = threading.RLock()
+        self._start_lock = threading.Lock()
         self._words: set[str] = set()
         #: Every record of ``splits.tsv``: a split (two parts or more) or a join (one part).
         self.splits = read_splits(self.splits_path)
@@ -128,14 +129,26 @@ class Segmenter:
         self._prefixes = frozenset(w[:n] for w in whole for n in range(1, len(w) + 1))
         self.version += 1
 
-    def start(self) -> None:
-        """Load jieba's dictionary (about a second); safe to call from a worker."""
+    def can_cut_light(self) -> bool:
+        """Can short texts be cut now without loading jieba's dictionary (its table is on
+        disk)? The reader then shows the first screen's pinyin before the load."""
         with self._lock:
-            if self._tokenizer is not None:
-                return
+            return self._tokenizer is not None or self._light_cut() is not None
+
+    def start(self) -> None:
+        """Load jieba's dictionary (about a second); safe to call from a worker.
+
+        The load itself runs outside the segmenter's lock (one loader at a time), so
+        short texts go on being cut from the table on disk meanwhile: the reader's
+        first screen is drawn while a worker loads."""
+        with self._start_lock:
+            with self._lock:
+                if self._tokenizer is not None:
+                    return
             # Imported here: jieba costs 0.1–0.2 s to import, and `reader --version`,
             # argument errors and the reader's first frame do not need it.
             from reader.language.jieba_fast import FastCut, import_jieba, supported
+            from reader.language.jieba_table import ensure_built
 
             jieba = import_jieba()
 
@@ -149,15 +162,14 @@ class Segmenter:
             tokenizer.tmp_dir = str(folder)
             tokenizer.initialize()
             # Its words as jieba has them, for short texts cut before this load next time.
-            from reader.language.jieba_table import ensure_built
-
             ensure_built(tokenizer, self._jieba_cache)
-            for word in sorted(self._words):
-                _add_term(tokenizer, word)
-            self._tokenizer = tokenizer
-            # jieba's own algorithm restated for speed, same tokens (see jieba_fast).
-            self._fast = FastCut(tokenizer) if supported() else None
-            self._follow({}, self.splits)
+            with self._lock:
+                for word in sorted(self._words):
+                    _add_term(tokenizer, word)
+                self._tokenizer = tokenizer
+                # jieba's own algorithm restated for speed, same tokens (see jieba_fast).
+                self._fast = FastCut(tokenizer) if supported() else None
+                self._follow({}, self.splits)
 
     def add_words(self, words: Iterable[str]) -> None:
         """Make each word come out whole (glossary terms)."""

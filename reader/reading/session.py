@@ -136,6 +136,9 @@ class ReadingSession:
         self.order = reading_order(doc)
         self.blocks: tuple[Block, ...] = self.order.blocks
         self.language_ready = threading.Event()
+        #: The first screen's words are there (cut before the dictionary loaded): short
+        #: texts are cut the same way until it has.
+        self.first_ready = threading.Event()
         self.english_layer = EnglishLayer(self._gloss)
         #: Which of the document's words you know, and how much of it you can read.
         self.known = ReadingWords(context.words)
@@ -163,6 +166,21 @@ class ReadingSession:
         self._search_lock = threading.Lock()
 
     # -- slow work, for workers -------------------------------------------------------
+
+    def annotate_first(self, blocks: range) -> bool:
+        """Words and pinyin for the first screen, before the language layer loads (a
+        worker calls it): cut from jieba's table on disk, so the reader's pinyin shows
+        in a fraction of the load's second. False where that table is not there yet
+        (the first run ever): the screen then waits for :meth:`load_language`."""
+        annotator = self.context.annotator
+        if not annotator.segmenter.can_cut_light():
+            return False
+        for index in blocks:
+            if 0 <= index < len(self.blocks):
+                for _, text in self.blocks[index].sentences:
+                    annotator.annotate(text)
+        self.first_ready.set()
+        return True
 
     def load_language(self) -> dict[str, English]:
         """Start jieba, the dictionary and the glossary (about a second; a worker calls it),
@@ -255,7 +273,7 @@ class ReadingSession:
 
     def tokens_for(self, text: str) -> list[Token] | None:
         """The words of a sentence, or None while segmentation is loading."""
-        if not self.language_ready.is_set():
+        if not (self.language_ready.is_set() or self.first_ready.is_set()):
             return None
         return self.context.annotator.annotate(text)
 

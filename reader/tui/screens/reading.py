@@ -52,6 +52,10 @@ COLOUR_CYCLE: list[str | None] = [None, *TONE_SCHEMES]
 APPLY_EVERY = 16
 
 
+class FirstScreenAnnotated(Message):
+    """The words and pinyin of what is on screen, before the language layer is loaded."""
+
+
 class LanguageLoaded(Message):
     """jieba, the dictionary and the glossary are ready: pinyin and the gloss can be drawn;
     with them, the English no model is needed for (edits, memory hits)."""
@@ -248,7 +252,7 @@ class ReadingScreen(Screen[None]):
         self.session.save()  # the library lists documents by when they were opened
         self._status()
         # After the first frame: jieba's start-up would otherwise delay it.
-        self.call_after_refresh(self.load_language)
+        self.call_after_refresh(self._load_language_after_first_frame)
         self.set_interval(10, self._save)
 
     def on_resize(self, _event: Resize) -> None:
@@ -261,14 +265,28 @@ class ReadingScreen(Screen[None]):
 
     # -- background work: workers post messages, handlers change state ------------------
 
+    def _load_language_after_first_frame(self) -> None:
+        view = self.view
+        front = view.block_at(int(view.scroll_y))
+        last = view.block_at(int(view.scroll_y) + view.size.height)
+        self.load_language(range(front, last + 1))
+
     @work(thread=True, exclusive=True, group="language")
-    def load_language(self) -> None:
+    def load_language(self, first: range = range(0)) -> None:
+        """The first screen's words first (from jieba's table on disk), then jieba, the
+        dictionary and the saved English."""
         try:
+            if first and self.session.annotate_first(first) and not self._leaving.is_set():
+                self.post_message(FirstScreenAnnotated())
             fixed = self.session.load_language()
         except ReaderError as exc:  # the saved English could not be read: say so, read on
             self.post_message(Problem(str(exc)))
             fixed = {}
         self.post_message(LanguageLoaded(fixed))
+
+    @on(FirstScreenAnnotated)
+    def _first_screen_annotated(self, _message: FirstScreenAnnotated) -> None:
+        self.view.relayout()
 
     @on(LanguageLoaded)
     def _language_loaded(self, message: LanguageLoaded) -> None:
