@@ -606,6 +606,9 @@ class ReadingScreen(Screen[None]):
         if stale and self.session.has_model:
             self._start_translation()
         self.view.relayout()
+        # The words are cut anew: coverage counts them again (the counts are cached per
+        # segmentation, so this is a recount, not the old figure read back).
+        self.load_known_words()
 
     def _remember(self) -> None:
         """Keep the view choices for next time."""
