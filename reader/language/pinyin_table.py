@@ -32,6 +32,8 @@ from reader.store.paths import cache_dir
 _FORMAT = "1"
 #: A numbered syllable as CC-CEDICT writes it (``zhong4``, ``lu:4``, ``Li3``).
 _NUMBERED = re.compile(r"[A-Za-z]+(?:u:)?[1-5]")
+#: Characters looked up one by one before the whole table is read.
+_FEW_CHARS = 500
 #: Above every code point: ``word || _END`` bounds the phrases that start with ``word``.
 _END = "\U0010ffff"
 
@@ -121,6 +123,7 @@ class PinyinTable:
         self._lock = threading.Lock()
         self._first: dict[str, tuple[dict[str, str], frozenset[str]]] = {}
         self._chars: dict[str, str] | None = None
+        self._few: dict[str, str] = {}
         try:
             self._db.execute("SELECT 1 FROM phrases LIMIT 1").fetchone()
             self._db.execute("SELECT 1 FROM chars LIMIT 1").fetchone()
@@ -171,9 +174,18 @@ class PinyinTable:
         return found
 
     def _char(self, ch: str) -> str:
-        """A character's first reading, or itself (pypinyin's answer where it has none)."""
+        """A character's first reading, or itself (pypinyin's answer where it has none).
+
+        Asked one at a time at first (a command line's few characters), then read all at
+        once (0.1–0.2 s for 41,000 rows) when a long text asks for many."""
         if self._chars is None:
-            self._chars = dict(self._db.execute("SELECT ch, reading FROM chars").fetchall())
+            found = self._few.get(ch)
+            if found is None:
+                row = self._db.execute("SELECT reading FROM chars WHERE ch = ?", (ch,)).fetchone()
+                found = self._few[ch] = row[0] if row is not None else ch
+            if len(self._few) > _FEW_CHARS:
+                self._chars = dict(self._db.execute("SELECT ch, reading FROM chars").fetchall())
+            return found
         return self._chars.get(ch, ch)
 
     def _lookup(self, text: str) -> tuple[bool, bool]:
