@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,13 +19,7 @@ from reader.text_safety import print_json, terminal_safe
 
 if TYPE_CHECKING:
     from reader.context import Context
-    from reader.language.coverage import (
-        CountsCache,
-        Coverage,
-        DocumentCounts,
-        DocumentCoverage,
-        KnownWords,
-    )
+    from reader.language.coverage import Coverage, DocumentCoverage, KnownWords
     from reader.store.words import Status
 
 #: What ``reader coverage DIR`` reads.
@@ -178,23 +173,15 @@ def _unknown_text(unknown: list[tuple[str, int]]) -> str:
     return ", ".join(f"{w}×{n}" if n > 1 else w for w, n in unknown)
 
 
-def _counts(cache: CountsCache, path: str) -> DocumentCounts:
-    """The document's word counts, saying so on a terminal when they must be computed."""
-    if sys.stderr.isatty():
-        import hashlib
+def _announce(path: str) -> Callable[[], None] | None:
+    """On a terminal, say so when a document's words must be counted (seconds for a book)."""
+    if not sys.stderr.isatty():
+        return None
 
-        from reader.document.load import read_input
+    def say() -> None:
+        print(terminal_safe(f"counting the words of {path} (once; cached after)…"), file=sys.stderr)
 
-        try:  # a named pipe must not hang here: read_input refuses it
-            cached = cache.cached(hashlib.sha256(read_input(path)).hexdigest())
-        except ReaderError:
-            return cache.counts_of_file(path)  # which says what is wrong, in one line
-        if cached is None:
-            print(
-                terminal_safe(f"counting the words of {path} (once; cached after)…"),
-                file=sys.stderr,
-            )
-    return cache.counts_of_file(path)
+    return say
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
@@ -210,9 +197,8 @@ def _one_document(path: str, args: argparse.Namespace) -> None:
     from reader.language.coverage import CountsCache
 
     context = _context(path)
-    report = context.words.document_coverage(
-        _counts(CountsCache(context.annotator), path), top=args.top
-    )
+    cache = CountsCache(context.annotator)
+    report = cache.report_of_file(path, context.words, top=args.top, counting=_announce(path))
     if args.json:
         print_json(_report_json(report, path))
         return
@@ -265,11 +251,11 @@ def _rank_folder(folder: Path, args: argparse.Namespace) -> None:
     for path in paths:
         try:
             cache = CountsCache(base.for_document(path).annotator)
-            counts = _counts(cache, str(path))
+            report = cache.report_of_file(path, words, top=args.top, counting=_announce(str(path)))
         except ReaderError as exc:
             print(terminal_safe(f"skipped {exc}"), file=sys.stderr)
             continue
-        ranked.append((path, words.document_coverage(counts, top=args.top)))
+        ranked.append((path, report))
     ranked.sort(key=lambda item: (-item[1].total.share, item[1].total.tokens, str(item[0])))
     if args.json:
         print_json([_report_json(r, str(p)) for p, r in ranked])

@@ -19,8 +19,17 @@ A document's word counts are what costs (segmenting a novel takes tens of
 seconds), and they do not depend on your statuses, so they are cached in the
 cache folder keyed by the document's content hash and everything that
 changes segmentation (glossary terms, forced splits, the dictionary, jieba's
-version); coverage is then computed from the counts and your statuses in
-milliseconds, however often you mark words.
+files); coverage is then computed from the counts and your statuses in
+milliseconds, however often you mark words. ``reader coverage`` keeps its
+report too, one file per document keyed by a digest of every status you have
+set (:meth:`KnownWords.fingerprint`), so asking again before you mark a word
+reads tens of kilobytes instead of a megabyte of counts.
+
+Counting never builds tokens: jieba's words come back from worker processes
+as counts per section (:mod:`reader.language.parallel`), and each distinct
+word is split into dictionary pieces, judged (word, name, number) and
+simplified once (:class:`WordJudge`), with the answers the annotator's tokens
+would give (tests/test_coverage_fast.py compares the two on 阿Q正传).
 """
 
 from __future__ import annotations
@@ -28,12 +37,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
-import importlib.metadata
 import json
 import threading
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field, fields
 from operator import itemgetter
 from pathlib import Path
 from typing import Literal
@@ -53,6 +61,8 @@ from reader.store.words import Status, WordStatuses
 
 #: Bump when the cached counts change meaning.
 COUNTS_FORMAT = 1
+#: Bump when a cached coverage report changes meaning (what counts, the fields).
+REPORT_FORMAT = 1
 COUNTS_FOLDER = "coverage"
 #: Characters a number is made of (第 only in front: 第九, not 次第).
 NUMERALS = frozenset("零〇一二三四五六七八九十百千万萬亿億两兩壹贰貳叁參肆伍陆陸柒捌玖拾佰仟")
@@ -81,6 +91,8 @@ class Simplifier:
         self._lock = threading.Lock()
         self._words: dict[str, str] = {}
         self._chars: dict[str, str] = {}
+        #: :meth:`_any_char` of every character seen, Hanzi or not.
+        self._convert: dict[str, str] = {}
         self._bulk = bulk
 
     def __call__(self, word: str) -> str:
@@ -94,18 +106,32 @@ class Simplifier:
         return simplified
 
     def _simplify(self, word: str) -> str:
-        chars = [self._char(ch) if is_hanzi(ch) else ch for ch in word]
-        if all(new == old for new, old in zip(chars, word, strict=True)):
+        convert = self._convert
+        by_chars = "".join([convert.get(ch) or self._any_char(ch) for ch in word])
+        if by_chars == word:  # each character maps to one: none of them changed
             return word
         if self._bulk:
-            return self._simplify_known(word, "".join(chars))
-        readings = self.dictionary.lookup(word)
-        if readings:
-            if any(r.simplified == word for r in readings):
+            return self._simplify_known(word, by_chars)
+        forms = self._simplified_forms(word)
+        if forms:
+            if word in forms:
                 return word
-            if len(readings[0].simplified) == len(word):
-                return readings[0].simplified
-        return "".join(chars)
+            if len(forms[0]) == len(word):
+                return forms[0]
+        return by_chars
+
+    def _any_char(self, ch: str) -> str:
+        """Any character's simplified form (itself for punctuation, Latin), kept."""
+        simplified = self._convert[ch] = self._char(ch) if is_hanzi(ch) else ch
+        return simplified
+
+    def _simplified_forms(self, word: str) -> list[str]:
+        """The simplified form of each entry for ``word``, in the dictionary's order.
+
+        Rows, not :meth:`Dictionary.lookup`'s readings: a reading's senses are parsed,
+        its references looked up and its pinyin converted, which made marking the
+        5,000 words of HSK 1-6 cost a third of a second in lookups alone."""
+        return [simplified for _, simplified, _, _ in self.dictionary._rows(word)]
 
     def _simplify_known(self, word: str, by_chars: str) -> str:
         """:meth:`_simplify` from the headwords in memory: what the lookups would find."""
@@ -127,9 +153,8 @@ class Simplifier:
                 cached = headwords.traditional[ch]
             self._chars[ch] = cached
         if cached is None:
-            readings = self.dictionary.lookup(ch)
-            simplified = {r.simplified for r in readings}
-            cached = ch if not readings or ch in simplified else readings[0].simplified
+            forms = self._simplified_forms(ch)
+            cached = ch if not forms or ch in forms else forms[0]
             self._chars[ch] = cached
         return cached
 
@@ -140,7 +165,7 @@ class Simplifier:
 def is_number(text: str) -> bool:
     """三, 二十, 两万, 第九: tokens made of numeral characters (第 only in front)."""
     body = text[1:] if text.startswith("第") and len(text) > 1 else text
-    return bool(body) and all(ch in NUMERALS for ch in body)
+    return bool(body) and NUMERALS.issuperset(body)
 
 
 def kind(token: Token) -> Kind | None:
@@ -186,15 +211,19 @@ class WordCounts:
 
         The same counts, in the same order, as :meth:`from_tokens` of the annotated text.
         """
-        words: Counter[str] = Counter()
-        left_out: Counter[str] = Counter()
+        words: dict[str, int] = {}
+        left_out = {"name": 0, "number": 0}
+        add = words.get
+        memo = judge.memo
         for word, count in counts.items():
-            for what, key in judge(word):
+            # Inlined: 600,000 (word, count) pairs for a novel, 45,000 of them distinct.
+            pieces = memo.get(word) or judge(word)
+            for what, key in pieces:
                 if what == "word":
-                    words[key] += count
+                    words[key] = add(key, 0) + count
                 else:
                     left_out[what] += count
-        return cls(dict(words), left_out["name"], left_out["number"])
+        return cls(words, left_out["name"], left_out["number"])
 
     def __add__(self, other: WordCounts) -> WordCounts:
         words = Counter(self.words)
@@ -245,6 +274,9 @@ class Coverage:
         return (self.known + self.learning) / self.tokens if self.tokens else 0.0
 
 
+_COVERAGE_FIELDS = tuple(f.name for f in fields(Coverage))
+
+
 def coverage_of(counts: WordCounts, statuses: dict[str, Status]) -> Coverage:
     """Coverage of ``counts`` given the status of each of its words (missing ones are new)."""
     tokens = {s: 0 for s in Status}
@@ -275,14 +307,26 @@ def coverage_of(counts: WordCounts, statuses: dict[str, Status]) -> Coverage:
 
 
 def top_unknown(
-    counts: WordCounts, statuses: dict[str, Status], limit: int
+    counts: WordCounts,
+    statuses: dict[str, Status],
+    limit: int,
+    marked: set[str] | None = None,
 ) -> list[tuple[str, int]]:
-    """The ``limit`` most frequent new words (ties: first seen first)."""
-    marked = {w for w, status in statuses.items() if status is not Status.NEW}
+    """The ``limit`` most frequent new words (ties: first seen first).
+
+    ``marked``: the words of ``statuses`` that are not new, when the caller has them
+    (a novel's 120 sections share one set instead of building it 120 times)."""
+    if marked is None:
+        marked = marked_words(statuses)
     items = counts.words.items()
     new = items if not marked else (item for item in items if item[0] not in marked)
     # nlargest is sorted(reverse=True)[:limit], ties first seen first, without the sort.
     return heapq.nlargest(limit, new, key=itemgetter(1))
+
+
+def marked_words(statuses: dict[str, Status]) -> set[str]:
+    """The words with a status other than new (what :func:`top_unknown` leaves out)."""
+    return {w for w, status in statuses.items() if status is not Status.NEW}
 
 
 # -- a document's counts, cached -------------------------------------------------------------
@@ -317,17 +361,18 @@ class WordJudge:
     def __init__(self, annotator: Annotator, simplify: Simplifier) -> None:
         self.annotator = annotator
         self.simplify = simplify
-        self._memo: dict[str, tuple[tuple[Kind, str], ...]] = {}
+        #: Judged words (a word with nothing that counts, punctuation, maps to ``()``).
+        self.memo: dict[str, tuple[tuple[Kind, str], ...]] = {}
 
     def __call__(self, word: str) -> tuple[tuple[Kind, str], ...]:
-        found = self._memo.get(word)
+        found = self.memo.get(word)
         if found is None:
             pieces = []
             for piece, source in self.annotator.words_of((word,)):
                 what = word_kind(piece, source)
                 if what is not None:
                     pieces.append((what, self.simplify(piece) if what == "word" else piece))
-            found = self._memo[word] = tuple(pieces)
+            found = self.memo[word] = tuple(pieces)
         return found
 
 
@@ -350,14 +395,17 @@ def count_document(
     from reader.language.parallel import count_groups
 
     annotator.start(pinyin=False)
-    annotator.use_headwords()
     walked = list(doc.walk())
     groups = [[p.text for p in section.paragraphs] for section in walked]
     judge = WordJudge(annotator, simplify)
     sections = []
     try:
         counted = count_groups(annotator.segmenter, groups, cancel=cancel, workers=workers)
-        for section, words in zip(walked, counted, strict=True):
+        for index, (section, words) in enumerate(zip(walked, counted, strict=True)):
+            if index == 0:
+                # The workers are cutting by now (the first section is back): the
+                # headwords (0.2-0.6 s) are read while they go on, not before they start.
+                annotator.use_headwords()
             counts = WordCounts.from_words(words, judge)
             if counts.words or counts.names or counts.numbers:
                 sections.append(SectionCounts(section.id, section.title, counts))
@@ -370,19 +418,37 @@ def count_document(
 
 def segmentation_key(annotator: Annotator) -> str:
     """A hash of everything that changes how a text is cut into words and what they count as."""
-    try:
-        jieba = importlib.metadata.version("jieba")
-    except importlib.metadata.PackageNotFoundError:
-        jieba = "?"
     payload = {
         "format": COUNTS_FORMAT,
         "glossary": sorted(t.source for t in annotator.glossary.terms()),
         "splits": sorted((w, list(p)) for w, p in annotator.segmenter.splits.items()),
         "dictionary": annotator.dictionary.index_path().name,
-        "jieba": jieba,
+        "jieba": _jieba_stamp(),
     }
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def _jieba_stamp() -> list[object]:
+    """Which jieba cuts: its code and dictionary files' sizes and times, an upgrade changes.
+
+    Found, not imported, and without ``importlib.metadata`` (0.1 s of imports on
+    the way to a cached report: email, csv, zipfile)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or spec.origin is None:  # pragma: no cover - jieba is a dependency
+        return ["?"]
+    folder = Path(spec.origin).parent
+    stamp: list[object] = []
+    for name in ("__init__.py", "dict.txt", "finalseg/prob_emit.py"):
+        try:
+            info = (folder / name).stat()
+        except OSError:
+            stamp.append([name, None])
+        else:
+            stamp.append([name, info.st_size, info.st_mtime_ns])
+    return stamp
 
 
 def _counts_json(counts: DocumentCounts) -> str:
@@ -425,6 +491,62 @@ def _counts_from_json(text: str, sha256: str) -> DocumentCounts | None:
         return None  # a damaged cache file: count again
 
 
+def _coverage_from(data: object) -> Coverage:
+    if not isinstance(data, dict):
+        raise TypeError("not coverage")
+    values = [data[name] for name in _COVERAGE_FIELDS]
+    if not all(type(v) is int for v in values):
+        raise TypeError("not coverage")
+    return Coverage(*values)
+
+
+def _unknown_from(data: object) -> list[tuple[str, int]]:
+    if not isinstance(data, list):
+        raise TypeError("not new words")
+    out = [(str(word), count) for word, count in data]
+    if not all(type(count) is int for _, count in out):
+        raise TypeError("not new words")
+    return out
+
+
+def _report_json(report: DocumentCoverage, key: dict[str, object]) -> str:
+    data = {
+        **key,
+        "title": report.title,
+        "total": asdict(report.total),
+        "unknown": report.unknown,
+        "sections": [
+            {"id": s.id, "title": s.title, "coverage": asdict(s.coverage), "unknown": s.unknown}
+            for s in report.sections
+        ],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def _report_from_json(text: str, key: dict[str, object]) -> DocumentCoverage | None:
+    try:
+        data = json.loads(text)
+        if any(data.get(name) != value for name, value in key.items()):
+            return None  # another document, other statuses, another --top: compute again
+        sections = [
+            SectionCoverage(
+                str(s["id"]),
+                str(s["title"]),
+                _coverage_from(s["coverage"]),
+                _unknown_from(s["unknown"]),
+            )
+            for s in data["sections"]
+        ]
+        return DocumentCoverage(
+            str(data["title"]),
+            _coverage_from(data["total"]),
+            _unknown_from(data["unknown"]),
+            sections,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a damaged file: compute again
+
+
 class CountsCache:
     """Per-document word counts in ``CACHE/coverage/``: the second look at a book is instant.
 
@@ -460,17 +582,77 @@ class CountsCache:
             write_text(self.path(doc.source_sha256), _counts_json(counts))
         return counts
 
-    def counts_of_file(self, path: str | Path) -> DocumentCounts:
-        """From the cache by the file's hash before parsing it (parsing a novel takes 0.6 s)."""
-        from reader.document import load_document
-        from reader.document.load import read_input
+    def counts_of_file(
+        self, path: str | Path, *, counting: Callable[[], None] | None = None
+    ) -> DocumentCounts:
+        """From the cache by the file's hash before parsing it (parsing a novel takes 0.6 s).
 
-        try:  # a regular file of a sane size only: a named pipe would hang here
-            sha256 = hashlib.sha256(read_input(path)).hexdigest()
-        except ReaderError:
-            sha256 = ""  # load_document says what is wrong, in one line
+        ``counting`` is called when the words must be counted (a few seconds for a book)."""
+        return self._counts_of(path, _file_sha256(path), counting)
+
+    def _counts_of(
+        self, path: str | Path, sha256: str, counting: Callable[[], None] | None
+    ) -> DocumentCounts:
+        from reader.document import load_document
+
         found = self.cached(sha256) if sha256 else None
-        return found if found is not None else self.counts(load_document(path))
+        if found is not None:
+            return found
+        doc = load_document(path)  # a bad file: one line, before anything is announced
+        if counting is not None:
+            counting()
+        return self.counts(doc)
+
+    def report_path(self, sha256: str) -> Path:
+        """The file's coverage report: one per document, replaced when statuses change."""
+        counts = self.path(sha256)
+        return counts.with_name(f"{counts.stem}.report.json")
+
+    def report_of_file(
+        self,
+        path: str | Path,
+        words: KnownWords,
+        *,
+        top: int = 10,
+        counting: Callable[[], None] | None = None,
+    ) -> DocumentCoverage:
+        """:meth:`KnownWords.document_coverage` of a file, kept until the file or your
+        statuses change (:meth:`KnownWords.fingerprint`).
+
+        The second ``reader coverage`` of a novel reads one small file instead of its
+        word counts (a megabyte of JSON) and the coverage of 120 sections again.
+        """
+        sha256 = _file_sha256(path)
+        key: dict[str, object] = {
+            "format": REPORT_FORMAT,
+            "sha256": sha256,
+            "statuses": words.fingerprint(),
+            "top": top,
+        }
+        if sha256:
+            try:
+                text = self.report_path(sha256).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                pass
+            else:
+                found = _report_from_json(text, key)
+                if found is not None:
+                    return found
+        report = words.document_coverage(self._counts_of(path, sha256, counting), top=top)
+        if sha256:
+            with contextlib.suppress(ReaderError):
+                write_text(self.report_path(sha256), _report_json(report, key))
+        return report
+
+
+def _file_sha256(path: str | Path) -> str:
+    """The file's content hash; "" when it cannot be read (the parser then says why)."""
+    from reader.document.load import read_input
+
+    try:  # a regular file of a sane size only: a named pipe would hang here
+        return hashlib.sha256(read_input(path)).hexdigest()
+    except ReaderError:
+        return ""
 
 
 # -- your words, with coverage ---------------------------------------------------------------
@@ -529,21 +711,37 @@ class KnownWords(WordStatuses):
         """Coverage of a document and of each of its sections, from its (cached) counts."""
         total = counts.total
         statuses = self.by_key(total.words)
+        marked = marked_words(statuses)
         sections = [
             SectionCoverage(
                 s.id,
                 s.title,
                 coverage_of(s.counts, statuses),
-                top_unknown(s.counts, statuses, top),
+                top_unknown(s.counts, statuses, top, marked),
             )
             for s in counts.sections
         ]
         return DocumentCoverage(
             counts.title,
             coverage_of(total, statuses),
-            top_unknown(total, statuses, top),
+            top_unknown(total, statuses, top, marked),
             sections,
         )
+
+    def fingerprint(self) -> str:
+        """A digest of every status you have set: it changes whenever any of them does.
+
+        What a cached coverage report is keyed by. Every row, not a count or the
+        latest ``updated`` time: those can stay the same across a change (a word
+        removed and another one marked; the clock set back). In key order, so
+        it costs one pass over the table (a few ms for 10,000 marked words).
+        """
+        digest = hashlib.sha256()
+        with self._read() as db:
+            rows = db.execute("SELECT word, status, level FROM words ORDER BY word")
+            for word, status, level in rows:
+                digest.update(f"{word}\t{status}\t{level}\n".encode())
+        return digest.hexdigest()[:32]
 
 
 # -- the learning list of a chapter ---------------------------------------------------------
