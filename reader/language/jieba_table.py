@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 #: Changed when the file's layout changes.
 _FORMAT = "1"
+#: Words per query when many are read at once (below SQLite's variable limit).
+_BATCH = 900
 
 
 def table_path(folder: Path | None = None) -> Path:
@@ -95,6 +97,26 @@ class LazyFrequencies(dict[str, int]):
         freq = int(row[0])
         dict.__setitem__(self, word, freq)
         return freq
+
+    def prefetch(self, words: set[str]) -> None:
+        """Read many words at once (a few queries, not one each): what adding the
+        glossary's terms will ask for, all their prefixes and pieces."""
+        wanted = [w for w in words if not dict.__contains__(self, w) and w not in self._absent]
+        found: dict[str, int] = {}
+        with self._lock:
+            for start in range(0, len(wanted), _BATCH):
+                chunk = wanted[start : start + _BATCH]
+                marks = ",".join("?" * len(chunk))
+                found.update(
+                    self._db.execute(
+                        f"SELECT word, freq FROM freq WHERE word IN ({marks})", chunk
+                    ).fetchall()
+                )
+        for word in wanted:
+            if word in found:
+                dict.__setitem__(self, word, int(found[word]))
+            else:
+                self._absent.add(word)
 
     def __contains__(self, word: object) -> bool:
         if dict.__contains__(self, word):

@@ -270,12 +270,24 @@ class Segmenter:
             return None
         if self._light is None or self._light_version != self.version:
             from reader.language.jieba_fast import FastCut, supported
-            from reader.language.jieba_table import light_tokenizer
+            from reader.language.jieba_table import LazyFrequencies, light_tokenizer
 
             tokenizer = light_tokenizer(self._jieba_cache)
             if tokenizer is None:
                 self._light_missing = True
                 return None
+            # Adding a term reads its prefixes, and a long one is cut to suggest its
+            # frequency: every piece of every term, read in a few queries.
+            freq = tokenizer.FREQ
+            if isinstance(freq, LazyFrequencies):
+                freq.prefetch(
+                    {
+                        w[i:j]
+                        for w in self._words
+                        for i in range(len(w))
+                        for j in range(i + 1, len(w) + 1)
+                    }
+                )
             for word in sorted(self._words):
                 _add_term(tokenizer, word)
             forgotten, taught = _jieba_changes(self.splits)
