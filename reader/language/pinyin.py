@@ -127,15 +127,6 @@ def load_context_rules() -> dict[str, list[ContextRule]]:
     return rules
 
 
-def reset_table() -> None:
-    """Forget the open table and what it answered (tests point the cache elsewhere)."""
-    from reader.language.pinyin_table import forget_shared_table
-
-    forget_shared_table()
-    _pypinyin.cache_clear()
-    _numbers.cache_clear()
-
-
 def _pypinyin_items(run: str) -> list[str]:
     """pypinyin's own answer for a run of Hanzi: from its table on disk when there is
     one (no 0.5 s import, no 100 MB of tables in memory), else from pypinyin."""
