@@ -68,9 +68,16 @@ def assert_clean(output: str) -> None:
     assert found == [], f"raw controls reached the output: {found}"
 
 
-def hostile_document(folder: Path) -> Path:
-    """A real document (the party-building seed) with escapes in its title, a heading, text."""
+def hostile_document(folder: Path, *, short: bool = False) -> Path:
+    """A real document (the party-building seed) with escapes in its title, a heading, text.
+
+    ``short``: its first sections and its closing note only: the same places to print
+    (title, headings, paragraphs, the note) in a fifteenth of the text to translate (less,
+    and the escapes are too large a share of it to pass for a text file).
+    """
     lines = PARTY_BUILDING.read_text(encoding="utf-8").splitlines()
+    if short:
+        lines = lines[:20] + lines[-2:]
     lines[0] = lines[0] + INJECTION
     lines.insert(2, "第一章 总则" + INJECTION)
     lines.insert(4, "浙江很好。" + INJECTION + "大家都去公园了。\x1a")
@@ -249,7 +256,7 @@ def test_a_document_loses_its_controls_when_loaded(tmp_path: Path) -> None:
 def test_outline_and_translate_print_no_escape(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    path = hostile_document(tmp_path)
+    path = hostile_document(tmp_path, short=True)
     for args in (
         ["outline", str(path)],
         ["outline", str(path), "--json"],

@@ -40,47 +40,56 @@ async def _toast(pilot: Pilot[None], start: str) -> str:
     raise AssertionError(f"no {start!r} toast")
 
 
-async def test_replacing_a_file_is_asked_in_the_app(tmp_path: Path) -> None:
-    target = tmp_path / "out.md"
-    target.write_text("my notes, not an export\n", encoding="utf-8")
-    app = ReaderApp(str(PARTY_BUILDING))
-    async with app.run_test(size=SIZE) as pilot:
-        await ready(pilot)
-        export = await _export_to(pilot, str(target))
-        assert isinstance(app.screen, ReplaceScreen)  # asked, not "use --force"
-        await pilot.press("n")
-        await pilot.pause()
-        assert app.screen_stack[-1] is export  # kept: the path can be changed
-        assert "kept" in str(export.query_one("#export-error", Label).render())
-        await pilot.pause(0.3)
-        assert target.read_text(encoding="utf-8") == "my notes, not an export\n"
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, ReplaceScreen)
-        await pilot.press("y")
-        toast = await _toast(pilot, "wrote")
-        assert toast == f"wrote {target}"
-        assert "习近平" in target.read_text(encoding="utf-8")
-        assert not any("--force" in str(n.message) for n in app._notifications)
-
-
-async def test_a_missing_folder_is_an_error_and_the_toast_has_the_full_path(
+async def test_replacing_a_file_is_asked_and_a_missing_folder_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """One reader, two exports: over a file of yours, then into a folder that is not there
+    (and, relative, where the toast says in full)."""
     monkeypatch.chdir(tmp_path)
     app = ReaderApp(str(PARTY_BUILDING))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        export = await _export_to(pilot, "no-such-folder/out.md")
-        assert app.screen is export
-        error = str(export.query_one("#export-error", Label).render())
-        assert "no such folder" in error and str(tmp_path / "no-such-folder") in error
-        assert not (tmp_path / "no-such-folder").exists()
-        export.query_one(Input).value = "out.md"  # relative: the toast says where it is
-        await pilot.press("enter")
-        toast = await _toast(pilot, "wrote")
-        assert toast == f"wrote {tmp_path / 'out.md'}"
-        assert (tmp_path / "out.md").is_file()
+        await _replacing_a_file_is_asked_in_the_app(pilot, tmp_path)
+        await _a_missing_folder_is_an_error_and_the_toast_has_the_full_path(pilot, tmp_path)
+
+
+async def _replacing_a_file_is_asked_in_the_app(pilot: Pilot[None], tmp_path: Path) -> None:
+    app = pilot.app
+    target = tmp_path / "mine.md"
+    target.write_text("my notes, not an export\n", encoding="utf-8")
+    export = await _export_to(pilot, str(target))
+    assert isinstance(app.screen, ReplaceScreen)  # asked, not "use --force"
+    await pilot.press("n")
+    await pilot.pause()
+    assert app.screen_stack[-1] is export  # kept: the path can be changed
+    assert "kept" in str(export.query_one("#export-error", Label).render())
+    await pilot.pause(0.3)
+    assert target.read_text(encoding="utf-8") == "my notes, not an export\n"
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReplaceScreen)
+    await pilot.press("y")
+    toast = await _toast(pilot, "wrote")
+    assert toast == f"wrote {target}"
+    assert "习近平" in target.read_text(encoding="utf-8")
+    assert not any("--force" in str(n.message) for n in app._notifications)
+    app.clear_notifications()
+
+
+async def _a_missing_folder_is_an_error_and_the_toast_has_the_full_path(
+    pilot: Pilot[None], tmp_path: Path
+) -> None:
+    app = pilot.app
+    export = await _export_to(pilot, "no-such-folder/out.md")
+    assert app.screen is export
+    error = str(export.query_one("#export-error", Label).render())
+    assert "no such folder" in error and str(tmp_path / "no-such-folder") in error
+    assert not (tmp_path / "no-such-folder").exists()
+    export.query_one(Input).value = "out.md"  # relative: the toast says where it is
+    await pilot.press("enter")
+    toast = await _toast(pilot, "wrote")
+    assert toast == f"wrote {tmp_path / 'out.md'}"
+    assert (tmp_path / "out.md").is_file()
 
 
 def test_the_cli_does_not_create_a_missing_folder(

@@ -39,45 +39,50 @@ async def _wait_for_matches(pilot: Pilot[None], screen: ReadingScreen) -> None:
             return
 
 
-async def test_every_match_on_screen_is_marked() -> None:
+async def test_every_match_on_screen_is_marked_and_english_finds_the_gloss() -> None:
+    """One reader: a Chinese and a pinyin search, cleared; then an English one."""
     app = ReaderApp(str(PARTY_BUILDING))
     async with app.run_test(size=SIZE) as pilot:
         screen = await ready(pilot)
-        view = screen.query_one(BilingualView)
-        await _search(pilot, "共同富裕")
-        on_screen = sum(s.text.count("共同富裕") for s in _screen_segments(view))
-        marked = _marked(view)
-        assert on_screen >= 3
-        # All of them but the one under the cursor (drawn in the cursor's colours).
-        assert sum(text.count("共同富裕") for text in marked) == on_screen - 1
-        assert all(text.strip() in "共同富裕" for text in marked)
-        # Toneless pinyin: the characters it spells are marked.
-        await _search(pilot, "fupin")
-        assert "扶贫" in "".join(view.render_line(y).text for y in range(view.size.height))
-        assert set("".join(_marked(view))) <= set("扶贫 ")
-        # Escape clears the marks.
-        await pilot.press("escape")
-        assert _marked(view) == []
+        await _every_match_on_screen_is_marked(pilot, screen)
+        await _an_english_search_finds_the_gloss_without_a_model(pilot, screen)
 
 
-async def test_an_english_search_finds_the_gloss_without_a_model() -> None:
-    app = ReaderApp(str(PARTY_BUILDING))
-    async with app.run_test(size=SIZE) as pilot:
-        screen = await ready(pilot)
-        assert not screen.session.has_model
-        view = screen.query_one(BilingualView)
-        await _search(pilot, "prosperity")
-        await _wait_for_matches(pilot, screen)
-        assert screen._matches, "prosperity found nothing"
-        block, placed = view.current()
-        assert placed is not None
-        sid, text = block.sentences[placed.sentence]
-        assert "prosperity" in screen.session.english_for(sid, text).text.lower()
-        # n steps on to the next sentence glossed with it.
-        first = (view.cursor.block, placed.sentence)
-        await pilot.press("n")
-        block, placed = view.current()
-        assert placed is not None and (view.cursor.block, placed.sentence) != first
-        # The English words with it are marked in the column.
-        assert any("prosperity" in text for text in _marked(view))
-        assert not any("no match" in str(n.message) for n in app._notifications)
+async def _every_match_on_screen_is_marked(pilot: Pilot[None], screen: ReadingScreen) -> None:
+    view = screen.query_one(BilingualView)
+    await _search(pilot, "共同富裕")
+    on_screen = sum(s.text.count("共同富裕") for s in _screen_segments(view))
+    marked = _marked(view)
+    assert on_screen >= 3
+    # All of them but the one under the cursor (drawn in the cursor's colours).
+    assert sum(text.count("共同富裕") for text in marked) == on_screen - 1
+    assert all(text.strip() in "共同富裕" for text in marked)
+    # Toneless pinyin: the characters it spells are marked.
+    await _search(pilot, "fupin")
+    assert "扶贫" in "".join(view.render_line(y).text for y in range(view.size.height))
+    assert set("".join(_marked(view))) <= set("扶贫 ")
+    # Escape clears the marks.
+    await pilot.press("escape")
+    assert _marked(view) == []
+
+
+async def _an_english_search_finds_the_gloss_without_a_model(
+    pilot: Pilot[None], screen: ReadingScreen
+) -> None:
+    assert not screen.session.has_model
+    view = screen.query_one(BilingualView)
+    await _search(pilot, "prosperity")
+    await _wait_for_matches(pilot, screen)
+    assert screen._matches, "prosperity found nothing"
+    block, placed = view.current()
+    assert placed is not None
+    sid, text = block.sentences[placed.sentence]
+    assert "prosperity" in screen.session.english_for(sid, text).text.lower()
+    # n steps on to the next sentence glossed with it.
+    first = (view.cursor.block, placed.sentence)
+    await pilot.press("n")
+    block, placed = view.current()
+    assert placed is not None and (view.cursor.block, placed.sentence) != first
+    # The English words with it are marked in the column.
+    assert any("prosperity" in text for text in _marked(view))
+    assert not any("no match" in str(n.message) for n in pilot.app._notifications)
