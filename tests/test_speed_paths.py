@@ -27,6 +27,7 @@ from reader.language.jieba_fast import FastCut, import_jieba, supported
 from reader.language.segment import Segmenter
 from reader.reading.session import Match, ReadingSession
 from reader.store.paths import cache_dir
+from reader.translate.pipeline import Pipeline
 
 ODD = [
     "",
@@ -251,3 +252,273 @@ def test_a_second_export_reuses_the_annotations(
 
 def _no_segmenting(text: str) -> list[str]:
     raise AssertionError("annotated again")
+
+
+# -- issue 13: gloss and export of a whole document -------------------------------------------
+
+
+def _old_gloss_line(words: list[str]) -> str:
+    """The gloss's sentence as it was put together (regular expressions)."""
+    import re
+
+    from reader.translate.terms import tidy
+
+    text = tidy(" ".join(w for w in words if w.strip())).replace("— —", "—")
+    return re.sub(r"([“‘(]) | ([”’])", r"\1\2", text)
+
+
+def test_the_glosss_line_is_what_the_regular_expressions_made(aq: Document) -> None:
+    import random
+
+    from reader.translate.gloss import _tidy
+
+    marks = [",", ".", ";", ":", "!", "?", ")", "]", "(", "“", "”", "‘", "’", "—", "— —", "..."]
+    blanks = ["", " ", "  ", "\t", "\n", "\u3000"]
+    words = ["a", "the man", "Ah Q", "eat  rice", "x\u00a0y", *marks, *blanks]
+    rng = random.Random(13)
+    for _ in range(3000):
+        line = [rng.choice(words) for _ in range(rng.randint(0, 12))]
+        assert _tidy(line) == _old_gloss_line(line), line
+
+
+def test_the_cache_key_is_the_hash_of_its_json() -> None:
+    import hashlib
+
+    from reader.translate.cache import cache_key
+
+    def reference(translator: str, options: str, terms: list[tuple[str, str]], src: str) -> str:
+        payload = json.dumps([translator, options, sorted(terms), src], ensure_ascii=False)
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    odd = ['a"b', "\\", "\n\t\x00\x1f\x7f", "\u2028\u2029", "😀", "/", "中文", "", " "]
+    for text in odd:
+        for terms in ([], [(text, "x")], [("z", text), ("a", "b"), ("a", "a")]):
+            args = ("argos:model:1.0", f"beam={text}", terms, f"他说：{text}")
+            assert cache_key(*args) == reference(*args), args
+
+
+def _gloss_pipeline(context: Context, batch_size: int = 8) -> Pipeline:
+    pipeline = context.pipeline("gloss")
+    return Pipeline(pipeline.translator, pipeline.cache, pipeline.matcher, batch_size=batch_size)
+
+
+def test_new_translations_are_cached_thousands_at_a_time_and_none_is_lost(
+    aq: Document, make_context: Callable[..., Context], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.document.units import reading_order
+    from reader.translate.cache import TranslationCache
+
+    context = make_context()
+    pipeline = _gloss_pipeline(context)
+    assert pipeline.cache is not None
+    writes: list[int] = []
+    put_many = TranslationCache.put_many
+
+    def counted(self: TranslationCache, rows: Any) -> None:
+        rows = list(rows)
+        writes.append(len(rows))
+        put_many(self, rows)
+
+    monkeypatch.setattr(TranslationCache, "put_many", counted)
+    monkeypatch.setattr("reader.translate.pipeline.STORE_SECONDS", 3600.0)
+    units = list(reading_order(aq).units())[:400]
+    # The caller stops after 100 sentences: what was translated is in the cache all the same.
+    run = pipeline.run(units)
+    first = [next(run) for _ in range(100)]
+    run.close()
+    assert len(writes) == 1  # at the end, not one per batch of 8
+    stored = pipeline.cache.get_many(
+        pipeline._items([(t.id, t.zh) for t in first])[i].key for i in range(100)
+    )
+    assert len(stored) == sum(1 for t in first if t.en != t.zh)
+    writes.clear()
+    done = list(pipeline.run(units))
+    assert len(done) == len(units) and sum(writes) == sum(1 for t in done if not t.cached)
+    assert len(writes) == 1
+
+
+class _Preparing:
+    """A gloss that records what it is asked to prepare."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.info = inner.info
+        self.protects_terms = False
+        self.prepared: list[list[str]] = []
+
+    def options_key(self) -> str:
+        return str(self.inner.options_key())
+
+    def prepare(self, sentences: Any) -> None:
+        self.prepared.append(list(sentences))
+
+    def translate(self, sentences: Any) -> Any:
+        return self.inner.translate(sentences)
+
+
+def test_prepare_asks_the_cache_once_and_the_translator_for_what_it_lacks(
+    aq: Document, make_context: Callable[..., Context], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.document.units import reading_order
+    from reader.translate.cache import TranslationCache
+    from reader.translate.pipeline import model_input
+
+    context = make_context()
+    plain = context.pipeline("gloss")
+    translator = _Preparing(plain.translator)
+    pipeline = Pipeline(translator, plain.cache, plain.matcher)
+    units = list(reading_order(aq).units())[:300]
+    before = [(t.id, t.en) for t in plain.run(units[:100])]  # some cached already
+    lookups: list[int] = []
+    get_many = TranslationCache.get_many
+
+    def counted(self: TranslationCache, keys: Any) -> Any:
+        keys = list(keys)
+        lookups.append(len(keys))
+        return get_many(self, keys)
+
+    monkeypatch.setattr(TranslationCache, "get_many", counted)
+    pipeline.prepare(units)
+    assert lookups == [len(units)]
+    wanted = [model_input(u.text) for u in units[100:]]
+    assert translator.prepared == [[w for w in wanted if any("\u4e00" <= c <= "\u9fff" for c in w)]]
+    # The document a chunk at a time, as an export asks: the cache is not asked again,
+    # and the chunks' new translations are written together when the document is done.
+    writes: list[int] = []
+    put_many = TranslationCache.put_many
+
+    def written(self: TranslationCache, rows: Any) -> None:
+        rows = list(rows)
+        writes.append(len(rows))
+        put_many(self, rows)
+
+    monkeypatch.setattr(TranslationCache, "put_many", written)
+    monkeypatch.setattr("reader.translate.pipeline.STORE_SECONDS", 3600.0)
+    got = [t for start in range(0, len(units), 64) for t in pipeline.run(units[start : start + 64])]
+    assert lookups == [len(units)] and writes == []
+    pipeline.finish()
+    assert writes == [sum(1 for t in got if not t.cached)]
+    assert [(t.id, t.en) for t in got[:100]] == before
+    assert [t.cached for t in got] == [True] * 100 + [t.en == t.zh for t in got[100:]]
+    assert [t.en for t in got] == [t.en for t in plain.run(units)]
+
+
+def test_prepared_glosses_are_dropped_when_the_glossary_changes(
+    make_annotator: Callable[..., Annotator], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from collections.abc import Iterator, Sequence
+
+    from reader.language.glossary import Glossary
+    from reader.translate.gloss import GlossTranslator
+
+    def here(state: Any, work: Any, groups: Sequence[Sequence[str]], **_: Any) -> Iterator[Any]:
+        return (work(state, group) for group in groups)  # the pool's work, in this process
+
+    monkeypatch.setattr("reader.language.parallel.map_groups", here)
+    monkeypatch.setattr("reader.language.parallel.worker_count", lambda chars, workers=None: 2)
+    glossary = Glossary(user_path=tmp_path / "glossary.tsv")
+    gloss = GlossTranslator(make_annotator(glossary=glossary))
+    sentence = "阿Q正传的作者是鲁迅。"
+    gloss.prepare([sentence])
+    assert gloss._ready == {sentence: gloss.gloss(sentence)}
+    glossary.add("阿Q正传", "The True Story of Ah Q")
+    (out,) = gloss.translate([sentence])
+    assert "The True Story of Ah Q" in out.en and out.en == gloss.gloss(sentence)
+
+
+def test_words_of_an_annotated_sentence_are_not_cut_again(
+    make_annotator: Callable[..., Annotator], aq: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh = make_annotator()
+    texts = [p.text for p in aq.paragraphs()][:30]
+    expected = [fresh.words(t) for t in texts]
+    fresh.prime({t: tuple(fresh.annotate(t)) for t in texts})
+    fresh._annotated.clear()
+    monkeypatch.setattr(fresh.segmenter, "cut", _no_segmenting)
+    assert [fresh.words(t) for t in texts] == expected
+
+
+def test_tone_numbers_in_an_export_are_each_tokens_own(
+    aq: Document, make_context: Callable[..., Context], tmp_path: Path
+) -> None:
+    from reader.export.document import export_document
+    from reader.settings import Settings
+
+    context = make_context(settings=Settings(tone_numbers=True))
+    path = export_document(aq, "tsv", tmp_path / "aq.tsv", context, translator="gloss")
+    rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()[1:]]
+    sentences = {s.id: s.text for p in aq.paragraphs() for s in p.sentences}
+    checked = 0
+    for row in rows:
+        if row[0] in sentences:
+            tokens = context.annotator.annotate(sentences[row[0]])
+            syllables = [s for t in tokens for s in context.style.token(t).pinyin]
+            assert row[3] == " ".join(syllables).strip()
+            checked += 1
+    assert checked > 500 and any(c.isdigit() for c in rows[5][3])
+
+
+PARALLEL_EXPORT = r"""
+import json, sys
+from pathlib import Path
+import multiprocessing.context
+import reader.language.annotation_cache as annotation_cache
+import reader.language.parallel as parallel
+import reader.translate.cache as translation_cache
+from reader.context import Context
+from reader.document import load_document
+from reader.document.units import reading_order
+from reader.export.document import export_document
+
+pools = []
+make_pool = multiprocessing.context.ForkContext.Pool
+def counted(self, *args, **kwargs):
+    pools.append(args)
+    return make_pool(self, *args, **kwargs)
+multiprocessing.context.ForkContext.Pool = counted
+
+doc = load_document(sys.argv[1])
+out = Path(sys.argv[2])
+def run(name, parallel_on):
+    parallel.PARALLEL_MIN_CHARS = 0 if parallel_on else 10**12
+    parallel.cpu_count = lambda: 2
+    parallel.GROUP_CHARS = 3000  # several groups for a short story
+    before = len(pools)
+    written = {}
+    for fmt in ("tsv", "json", "html"):
+        # Cold each time: no translations and no annotations kept (this test's own files).
+        translation_cache.CACHE_FILE = f"translations-{out.name}-{name}-{fmt}.sqlite"
+        annotation_cache.FOLDER = f"annotations-{out.name}-{name}-{fmt}"
+        export_document(doc, fmt, out / f"{name}.{fmt}", Context(), translator="gloss")
+        written[fmt] = (out / f"{name}.{fmt}").read_bytes().hex()
+    translation_cache.CACHE_FILE = f"translations-{out.name}-{name}.sqlite"
+    pipeline = Context().pipeline("gloss")
+    written["translate"] = [t.en for t in pipeline.run(reading_order(doc).units())]
+    return written, len(pools) - before
+
+serial, serial_pools = run("serial", False)
+together, parallel_pools = run("parallel", True)
+print(json.dumps({"same": serial == together, "pools": [serial_pools, parallel_pools]}))
+"""
+
+
+def test_a_document_annotated_and_glossed_in_worker_processes_exports_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    """In a fresh process (pytest's own may have threads, where reader never forks)."""
+    from tests.conftest import AQ
+
+    done = subprocess.run(
+        [sys.executable, "-c", PARALLEL_EXPORT, str(AQ), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr, done.stderr  # workers end quietly
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    # Annotation is two pools (cut, then each distinct word once): for each of tsv, json
+    # and html (whose gloss then reads the tokens made), and for the translation.
+    assert result["pools"] == [0, 8]
+    assert result["same"]

@@ -5,6 +5,13 @@ the document a few hundred sentences at a time and yields one
 :class:`AlignedSection` after another, so a whole novel is never held in
 memory more than once (the parsed document) while an export streams to disk.
 Paragraph English is its sentences' English joined with a space.
+
+Where the process may fork (``reader export``; not the reader's worker
+threads), a book's sentences are annotated on every core, and translated as far
+as the translator can do at once (the gloss: all of them), before the sections stream (:func:`reader.language.parallel.annotate_texts`,
+:meth:`~reader.translate.pipeline.Pipeline.prepare`): the tokens of every
+sentence are then in memory once, as they are when they come from the
+annotation cache, and the file written is the same.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from itertools import chain
 from reader.document.model import Document, Paragraph, ParagraphKind
 from reader.document.units import TITLE_ID, PlacedSection, Unit, placed_sections, section_units
 from reader.english.layer import English, FixedEnglish, Provenance, resolve
+from reader.errors import ReaderError
 from reader.language.annotate import Annotator, Token
 from reader.language.annotation_cache import AnnotationCache
 from reader.language.style import TONE_MARKS, PinyinStyle
@@ -30,6 +38,12 @@ from reader.translate.terms import TermCheck
 CHUNK_SENTENCES = 256
 
 Progress = Callable[[int, int], None]
+
+
+def _pinyin(tokens: Sequence[Token]) -> str:
+    """Every syllable of the tokens, space-separated: token by token, not syllable by
+    syllable (a novel's exports write 880,000 tokens' pinyin)."""
+    return " ".join([" ".join(t.pinyin) for t in tokens if t.pinyin])
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +63,7 @@ class AlignedSentence:
     @property
     def pinyin(self) -> str:
         """Space-separated syllables, one per Hanzi ("" without tokens)."""
-        return " ".join(s for token in self.tokens for s in token.pinyin)
+        return _pinyin(self.tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +101,7 @@ class Heading:
 
     @property
     def pinyin(self) -> str:
-        return " ".join(s for token in self.tokens for s in token.pinyin)
+        return _pinyin(self.tokens)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +192,33 @@ def _chunks(sections: Sequence[PlacedSection], size: int) -> Iterator[list[Place
         yield chunk
 
 
+def _annotated_texts(doc: Document, placed: Sequence[PlacedSection]) -> Iterator[str]:
+    """Every text an export annotates, in the order :func:`align` asks for them."""
+    yield doc.title
+    for item in placed:
+        for paragraph in item.section.paragraphs:
+            for s in paragraph.sentences:
+                yield s.text
+        yield item.section.title
+
+
+def _annotate_ahead(
+    annotator: Annotator, texts: Sequence[str], cancel: threading.Event | None
+) -> dict[str, tuple[Token, ...]]:
+    """``texts`` annotated on every core, if there are enough and this process may fork;
+    else nothing (they are annotated as the sections stream, with the same tokens)."""
+    from reader.language.parallel import annotate_texts, worker_count
+
+    if worker_count(sum(len(t) for t in texts)) <= 1:
+        return {}
+    try:
+        return annotate_texts(annotator, texts, cancel=cancel)
+    except ReaderError:
+        if cancel is not None and cancel.is_set():
+            return {}  # the sections then end at once, as when cancelled later
+        raise
+
+
 def align(
     doc: Document,
     pipeline: Pipeline,
@@ -202,8 +243,20 @@ def align(
     cache = AnnotationCache(annotator) if annotator is not None else None
     primed = cache.load(doc.source_sha256) if cache is not None else {}
     made: dict[str, tuple[Token, ...]] = {}
+    placed = tuple(placed_sections(doc))
     if annotator is not None:
-        annotator.prime(primed)
+        todo = [t for t in _annotated_texts(doc, placed) if t and t not in primed]
+        made = _annotate_ahead(annotator, todo, cancel) if todo else {}
+        annotator.prime({**primed, **made} if primed and made else (made or primed))
+    # Tokens in the export's pinyin style, one per token (not one per occurrence).
+    styled: dict[int, tuple[Token, Token]] | None = {} if style.tone_numbers else None
+
+    def restyle(token: Token) -> Token:
+        assert styled is not None
+        done = styled.get(id(token))
+        if done is None or done[0] is not token:
+            done = styled[id(token)] = (token, style.token(token))
+        return done[1]
 
     def tokens(text: str) -> tuple[Token, ...]:
         if annotator is None or not text:
@@ -211,16 +264,18 @@ def align(
         found = annotator.annotate(text)
         if text not in primed:
             made[text] = tuple(found)
-        return tuple(style.token(t) for t in found)
+        return tuple(found) if styled is None else tuple(map(restyle, found))
 
     # The English no model is needed for, found once for the whole document: the
     # notes can then say how much of it there is, before the sections stream.
     known: dict[str, English] = {}
     if fixed is not None and not fixed.is_empty():
         known = fixed.lookup(chain([Unit(TITLE_ID, doc.title)], section_units(doc.walk())))
+    # Whatever the translator can do for the whole document at once, it does now.
+    everything = chain([Unit(TITLE_ID, doc.title)], section_units(p.section for p in placed))
+    pipeline.prepare(u for u in everything if u.id not in known)
     title_en = next(resolve([Unit(TITLE_ID, doc.title)], known, pipeline, cancel), None)
     title = _heading(doc.title, title_en[1] if title_en else None, tokens(doc.title))
-    placed = tuple(placed_sections(doc))
     total = sum(len(p.sentences) for p in doc.paragraphs())
 
     def sentence(paragraph: Paragraph, found: dict[str, English]) -> Iterator[AlignedSentence]:
@@ -234,6 +289,12 @@ def align(
             )
 
     def sections() -> Iterator[AlignedSection]:
+        try:
+            yield from stream()
+        finally:
+            pipeline.finish()  # the document's last translations into the cache
+
+    def stream() -> Iterator[AlignedSection]:
         done = 0
         for chunk in _chunks(placed, chunk_sentences):
             units = section_units(p.section for p in chunk)

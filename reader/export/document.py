@@ -10,7 +10,9 @@ and written as they come, to a temporary file renamed into place at the end
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,7 +23,7 @@ from reader.errors import ReaderError
 from reader.export.aligned import Progress, align
 from reader.export.formats import LAYOUTS, ExportOptions, Layout, choose
 from reader.store.output import check_target, output_path
-from reader.translate.pipeline import Failure
+from reader.translate.pipeline import Failure, Pipeline
 
 
 @dataclass
@@ -35,6 +37,15 @@ class ExportReport:
     #: (edited, human, tm): ``reader batch`` records them per document.
     sentences: int = 0
     fixed: dict[str, int] = field(default_factory=dict)
+
+
+@contextlib.contextmanager
+def _finished(pipeline: Pipeline) -> Iterator[None]:
+    """Whatever happens to the export, what was translated is cached."""
+    try:
+        yield
+    finally:
+        pipeline.finish()
 
 
 def fixed_english(
@@ -76,7 +87,7 @@ def export_document(
     options = ExportOptions(pinyin=pinyin, layout=chosen)
     target = check_target(out_path, force=force, source=doc.path)
     pipeline = context.pipeline(translator)
-    with output_path(target, force=force, source=doc.path) as temp:
+    with output_path(target, force=force, source=doc.path) as temp, _finished(pipeline):
         aligned = align(
             doc,
             pipeline,

@@ -65,21 +65,45 @@ def _e(text: str) -> str:
     return html.escape(xml_safe(text), quote=True)
 
 
-def ruby(tokens: Iterable[Token]) -> str:
+def _token_html(token: Token) -> str:
+    text = _e(token.text)
+    if token.is_hanzi and token.pinyin:
+        text = f"<ruby>{text}<rp>(</rp><rt>{_e(' '.join(token.pinyin))}</rt><rp>)</rp></ruby>"
+    if token.source in ("user", "glossary") and token.definitions:
+        text = f'<span class="term" title="{_e(token.definitions[0])}">{text}</span>'
+    return text
+
+
+#: Tokens whose HTML a :class:`RubyMemo` keeps.
+MEMO_KEPT = 200_000
+
+
+class RubyMemo:
+    """Each token's HTML, made once per token: a novel is 880,000 tokens of a few
+    tens of thousands (kept by identity, with the token, so an id is never reused)."""
+
+    def __init__(self) -> None:
+        self._made: dict[int, tuple[Token, str]] = {}
+
+    def html(self, token: Token) -> str:
+        made = self._made.get(id(token))
+        if made is None or made[0] is not token:
+            if len(self._made) >= MEMO_KEPT:
+                self._made.clear()
+            made = self._made[id(token)] = (token, _token_html(token))
+        return made[1]
+
+
+def ruby(tokens: Iterable[Token], memo: RubyMemo | None = None) -> str:
     """Tokens as HTML: Hanzi words in ``<ruby>``, glossary terms with a tooltip."""
-    out: list[str] = []
-    for token in tokens:
-        text = _e(token.text)
-        if token.is_hanzi and token.pinyin:
-            text = f"<ruby>{text}<rp>(</rp><rt>{_e(' '.join(token.pinyin))}</rt><rp>)</rp></ruby>"
-        if token.source in ("user", "glossary") and token.definitions:
-            text = f'<span class="term" title="{_e(token.definitions[0])}">{text}</span>'
-        out.append(text)
-    return "".join(out)
+    if memo is None:
+        return "".join([_token_html(token) for token in tokens])
+    html = memo.html
+    return "".join([html(token) for token in tokens])
 
 
-def _zh(text: str, tokens: tuple[Token, ...]) -> str:
-    body = ruby(tokens) if tokens else _e(text)
+def _zh(text: str, tokens: tuple[Token, ...], memo: RubyMemo | None = None) -> str:
+    body = ruby(tokens, memo) if tokens else _e(text)
     return body.replace("\n", "<br>\n")
 
 
@@ -102,10 +126,10 @@ def _legend(aligned: AlignedDocument) -> str:
     return f'<ul class="legend" lang="en">{items}</ul>'
 
 
-def _paragraph(p: AlignedParagraph) -> str:
+def _paragraph(p: AlignedParagraph, memo: RubyMemo | None = None) -> str:
     kind = ' class="byline"' if p.kind == "byline" else ""
     zh = "".join(
-        f'<span class="s" id="{_e(s.id)}">{_zh(s.zh, s.tokens)}</span>' for s in p.sentences
+        f'<span class="s" id="{_e(s.id)}">{_zh(s.zh, s.tokens, memo)}</span>' for s in p.sentences
     )
     en = " ".join(
         f'<span class="s {_e(s.provenance)}" data-id="{_e(s.id)}"'
@@ -139,6 +163,7 @@ def write_html(aligned: AlignedDocument, out: TextIO, *, pinyin: bool = False) -
         f'<p class="translator" data-translator="{_e(info.name)}">'
         f"{_e(translator_note(info, aligned.fixed))}</p>{_legend(aligned)}</header>\n<main>\n"
     )
+    memo = RubyMemo()
     for section in aligned.sections:
         level = min(section.level + 1, 6)
         out.write(f'<section id="{_e(section.id)}" data-level="{section.level}">\n')
@@ -149,6 +174,6 @@ def write_html(aligned: AlignedDocument, out: TextIO, *, pinyin: bool = False) -
                 f'<h{level} class="en" lang="en">{_e(section.title.en)}</h{level}></div>\n'
             )
         for paragraph in section.paragraphs:
-            out.write(_paragraph(paragraph))
+            out.write(_paragraph(paragraph, memo))
         out.write("</section>\n")
     out.write("</main>\n</body>\n</html>\n")

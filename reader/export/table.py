@@ -12,7 +12,7 @@ start a formula gets a leading ``'`` (:func:`reader.store.output.tsv_cell`).
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TextIO
 
 from reader.document.units import TITLE_ID
@@ -45,14 +45,36 @@ def rows(aligned: AlignedDocument) -> Iterator[tuple[str, ...]]:
                 yield s.id, heading.zh, s.zh, s.pinyin, s.en, label, s.provenance
 
 
+def _cells(aligned: AlignedDocument, clean: Callable[[str], str]) -> Iterator[list[str]]:
+    """Each row's cells cleaned; the section, translator and provenance columns repeat
+    on every row of a section (or of the file), so each of their values is cleaned once."""
+    repeated: dict[str, str] = {}
+
+    def again(text: str) -> str:
+        found = repeated.get(text)
+        if found is None:
+            found = repeated[text] = clean(text)
+        return found
+
+    for sid, section, zh, pinyin, en, label, provenance in rows(aligned):
+        yield [
+            clean(sid),
+            again(section),
+            clean(zh),
+            clean(pinyin),
+            clean(en),
+            again(label),
+            again(provenance),
+        ]
+
+
 def write_tsv(aligned: AlignedDocument, out: TextIO) -> None:
     out.write("\t".join(COLUMNS) + "\n")
-    for row in rows(aligned):
-        out.write("\t".join(tsv_cell(cell) for cell in row) + "\n")
+    for cells in _cells(aligned, tsv_cell):
+        out.write("\t".join(cells) + "\n")
 
 
 def write_csv(aligned: AlignedDocument, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in rows(aligned):
-        writer.writerow([csv_cell(cell) for cell in row])
+    writer.writerows(_cells(aligned, csv_cell))

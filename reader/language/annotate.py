@@ -12,7 +12,7 @@ Everything loads lazily and is safe to call from a worker thread.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -24,6 +24,8 @@ from reader.language.pinyin import PinyinReader
 from reader.language.segment import Segmenter
 
 Source = Literal["user", "glossary", "cc-cedict", "characters"]
+#: A token's fields, in order, as plain values (what crosses to and from worker processes).
+TokenRow = tuple[str, tuple[str, ...], tuple[str, ...], "Source | None", "int | None", bool]
 #: Sentences whose tokens annotate() keeps (a screen, or an export chunk, many times over).
 ANNOTATED_KEPT = 4096
 #: Longest dictionary word tried when splitting an unknown token.
@@ -48,6 +50,41 @@ class Token:
         # Equal tokens agree on these; hashing every sense too made each cache lookup
         # keyed by a token (the gloss's, the view's) cost more than the work it saves.
         return hash((self.text, self.pinyin, self.source))
+
+
+class TokenNumbers:
+    """Tokens numbered in order of first appearance, equal tokens under one number.
+
+    For writing a document's tokens compactly (the annotation cache, a worker's
+    answer): a book is 880,000 tokens of a few tens of thousands, and hashing a
+    token is a Python call, so each token object is looked up by identity and
+    hashed only the first time it is seen (every object seen is kept, so an id
+    is never reused while the numbers are in use).
+    """
+
+    def __init__(self) -> None:
+        #: The distinct tokens, by number.
+        self.tokens: list[Token] = []
+        self._by_token: dict[Token, int] = {}
+        self._by_id: dict[int, int] = {}
+        self._seen: list[Token] = []
+
+    def number(self, token: Token) -> int:
+        found = self._by_id.get(id(token))
+        if found is None:
+            found = self._by_token.get(token)
+            if found is None:
+                found = self._by_token[token] = len(self.tokens)
+                self.tokens.append(token)
+            self._by_id[id(token)] = found
+            self._seen.append(token)
+        return found
+
+    def numbers(self, tokens: Sequence[Token]) -> list[int]:
+        found = list(map(self._by_id.get, map(id, tokens)))
+        if None in found:  # tokens not seen before: the slow way, once each
+            return [self.number(t) if n is None else n for t, n in zip(tokens, found, strict=True)]
+        return found  # type: ignore[return-value]  # no None left
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +171,8 @@ class Annotator:
         self._sources: dict[str, tuple[tuple[str, Source | None], ...]] = {}
         #: Finished tokens by (piece, reading in context); tokens are immutable.
         self._tokens: dict[tuple[str, tuple[str, ...]], Token] = {}
+        #: A jieba word's tokens out of context (most words: their tokens in any sentence).
+        self._words: dict[str, tuple[Token, ...]] = {}
         #: Recent annotate() results, oldest first (a bounded cache).
         self._annotated: dict[str, tuple[Token, ...]] = {}
         #: Sentences annotated in an earlier run (:meth:`prime`), until the glossary changes.
@@ -171,6 +210,7 @@ class Annotator:
         self._split.clear()
         self._sources.clear()
         self._tokens.clear()
+        self._words.clear()
         self._annotated.clear()
         self._primed = {}
 
@@ -316,16 +356,76 @@ class Annotator:
             self._annotated[text] = tuple(tokens)
         return tokens
 
+    def _word_tokens(self, word: str) -> tuple[Token, ...]:
+        """A jieba word's tokens as read out of context, made once per distinct word."""
+        tokens = self._words.get(word)
+        if tokens is None:
+            tokens = self._words[word] = tuple(self._token(p, r) for p, r in self._split_word(word))
+        return tokens
+
     def _annotate(self, text: str) -> list[Token]:
-        # Each jieba word is split and read once (cached); then neighbours decide.
-        pieces: list[str] = []
-        readings: list[tuple[str, ...]] = []
-        for word in self.segmenter.cut(text):
-            for piece, syllables in self._split_word(word):
-                pieces.append(piece)
-                readings.append(syllables)
-        self.pinyin.apply_context(pieces, readings, sandhi=self.sandhi)
-        return [self._token(p, r) for p, r in zip(pieces, readings, strict=True)]
+        return self.assemble(self.segmenter.cut(text))
+
+    def assemble(self, words: Iterable[str]) -> list[Token]:
+        """The tokens of a text segmented into ``words`` (jieba's, in order): what
+        :meth:`annotate` makes of it, not kept. For a document cut elsewhere
+        (:func:`reader.language.parallel.annotate_texts`)."""
+        # Each jieba word's tokens are made once (cached); then neighbours decide, and the
+        # few tokens whose reading they change (地, 得, 着, the context table) are replaced.
+        tokens: list[Token] = []
+        word_tokens = self._words.get
+        for word in words:
+            found = word_tokens(word)
+            tokens.extend(found if found is not None else self._word_tokens(word))
+        readings = [t.pinyin for t in tokens]
+        self.pinyin.apply_context([t.text for t in tokens], readings, sandhi=self.sandhi)
+        for i, (token, reading) in enumerate(zip(tokens, readings, strict=True)):
+            if reading is not token.pinyin:
+                tokens[i] = self._token(token.text, reading)
+        return tokens
+
+    def known(self, text: str) -> tuple[Token, ...] | None:
+        """``text``'s tokens if they are at hand (annotated lately, or primed), else None."""
+        self._sync_glossary()
+        return self._annotated.get(text) or self._primed.get(text)
+
+    def has_word(self, word: str) -> bool:
+        """Whether a jieba word's tokens are made already (here, or adopted)."""
+        return word in self._words
+
+    def word_rows(self, words: Iterable[str]) -> list[tuple[TokenRow, ...]]:
+        """Each word's tokens out of context as plain rows (the fields of a token): what a
+        worker process sends back for :meth:`adopt_words`."""
+        return [
+            tuple(
+                (t.text, t.pinyin, t.definitions, t.source, t.hsk, t.is_hanzi)
+                for t in self._word_tokens(word)
+            )
+            for word in words
+        ]
+
+    def adopt_words(self, words: Iterable[str], rows: Iterable[tuple[TokenRow, ...]]) -> None:
+        """Take the words' tokens as another process made them (:meth:`word_rows`), as if
+        made here: an equal token already made here is used, not a copy."""
+        tokens = self._tokens
+        for word, word_rows in zip(words, rows, strict=True):
+            made = []
+            for row in word_rows:
+                key = (row[0], row[1])
+                token = tokens.get(key)
+                if (
+                    token is None
+                    or (
+                        token.definitions,
+                        token.source,
+                        token.hsk,
+                        token.is_hanzi,
+                    )
+                    != row[2:]
+                ):
+                    token = tokens[key] = Token(*row)
+                made.append(token)
+            self._words[word] = tuple(made)
 
     def prime(self, annotated: Mapping[str, tuple[Token, ...]]) -> None:
         """Answer :meth:`annotate` from ``annotated`` (a document's sentences, kept from an
@@ -341,6 +441,11 @@ class Annotator:
         ``[(t.text, t.source) for t in annotate(text)]`` is the same list.
         """
         self._sync_glossary()
+        # A sentence annotated already (an export's, from the annotation cache) is not cut
+        # again: the term matcher asks for its words, and would load jieba for them.
+        cached = self._annotated.get(text) or self._primed.get(text)
+        if cached is not None:
+            return [(t.text, t.source) for t in cached]
         return self.words_of(self.segmenter.cut(text))
 
     def words_of(self, words: Iterable[str]) -> list[tuple[str, Source | None]]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from reader import __version__
 from reader.errors import ReaderError
-from reader.language.annotate import Annotator, Token
+from reader.language.annotate import Annotator, Token, TokenNumbers
 from reader.language.coverage import segmentation_key
 from reader.store.atomic import atomic_writer
 from reader.store.paths import cache_dir
@@ -87,10 +87,13 @@ class AnnotationCache:
                     Token(str(t), tuple(p), tuple(d), s, h, bool(z))
                     for t, p, d, s, h, z in head["tokens"]
                 ]
+                # A novel is 35,000 lines: the decoder and the lookup called directly.
+                decode = json.JSONDecoder().decode
+                token = tokens.__getitem__
                 annotated: Annotated = {}
                 for line in handle:
-                    text, ids = json.loads(line)
-                    annotated[str(text)] = tuple(tokens[i] for i in ids)
+                    text, ids = decode(line)
+                    annotated[str(text)] = tuple(map(token, ids))
                 return annotated
         except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError, IndexError):
             return {}
@@ -101,16 +104,17 @@ class AnnotationCache:
         costs time only."""
         if not sha256 or not any(parts):
             return
-        numbers: dict[Token, int] = {}
+        numbers = TokenNumbers()
         for part in parts:
             for tokens in part.values():
-                for token in tokens:
-                    numbers.setdefault(token, len(numbers))
-        head = [[t.text, t.pinyin, t.definitions, t.source, t.hsk, t.is_hanzi] for t in numbers]
+                numbers.numbers(tokens)
+        head = [
+            [t.text, t.pinyin, t.definitions, t.source, t.hsk, t.is_hanzi] for t in numbers.tokens
+        ]
+        encode = json.JSONEncoder(ensure_ascii=False).encode
         with contextlib.suppress(ReaderError, OSError), atomic_writer(self.path(sha256)) as out:
-            out.write(json.dumps({"format": FORMAT, "tokens": head}, ensure_ascii=False) + "\n")
+            out.write(encode({"format": FORMAT, "tokens": head}) + "\n")
             del head
             for part in parts:
                 for text, tokens in part.items():
-                    ids = [numbers[t] for t in tokens]
-                    out.write(json.dumps([text, ids], ensure_ascii=False) + "\n")
+                    out.write(encode([text, numbers.numbers(tokens)]) + "\n")

@@ -17,15 +17,23 @@ Nothing one sentence does may stop the rest of the document:
   fails gets the fallback's English (the gloss), flagged ``failed`` with the
   error as its ``reason``, is counted in :attr:`Pipeline.failures` and is not
   cached, so the next run tries it again.
+
+A translator that can do a whole document at once faster than batch by batch
+(the gloss, on every core) has a ``prepare`` method: each run hands it every
+sentence it will ask for first, and :meth:`Pipeline.prepare` does so for a
+whole document that will be asked for a few hundred sentences at a time (an
+export). New translations are written to the cache thousands at a time (or
+once a second), not one transaction per batch.
 """
 
 from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
-from typing import cast
+import time
+from collections.abc import Generator, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Protocol, cast, runtime_checkable
 
 from reader.errors import ReaderError
 from reader.hanzi import hanzi_count
@@ -48,6 +56,13 @@ from reader.translate.terms import TermMatcher, TermUse
 #: batch well, few enough that the first results show quickly.
 BATCH_SIZE = 32
 
+
+#: New translations written to the cache in one transaction, at most; and at most
+#: this many seconds after they were made.
+STORE_ROWS = 4096
+STORE_SECONDS = 1.0
+
+_SPACES = re.compile(r"\s+")
 
 #: A part ending in a clause mark keeps that mark in its English, not the
 #: full stop a model puts at the end of whatever it is given.
@@ -79,10 +94,47 @@ class _Item:
     uses: list[TermUse]
     key: str
     result: Translation | None = None
+    #: What the cache had for it when :meth:`Pipeline.prepare` asked (``None``: nothing),
+    #: if it asked: then the cache is not asked again.
+    cached: tuple[str, str | None] | None = None
+    looked_up: bool = False
+
+
+@dataclass(slots=True)
+class _Ahead:
+    """What :meth:`Pipeline.prepare` found for a sentence, for the runs that ask for it."""
+
+    source: str
+    uses: list[TermUse]
+    key: str
+    cached: tuple[str, str | None] | None
+    #: Times the document has the sentence: the runs still to ask for it.
+    left: int = 1
 
 
 def model_input(sentence: str) -> str:
-    return re.sub(r"\s+", " ", sentence).strip()
+    return _SPACES.sub(" ", sentence).strip()
+
+
+@runtime_checkable
+class Preparing(Protocol):
+    """A translator that does many sentences at once faster than batch by batch."""
+
+    def prepare(self, sentences: Sequence[str]) -> None:
+        """Translate ``sentences`` ahead (or do nothing): ``translate`` then answers at once."""
+        ...
+
+
+@dataclass
+class _Unsaved:
+    """A run's new cache rows, written together (a transaction per batch cost seconds)."""
+
+    rows: list[tuple[str, str, str, str, str | None]] = field(default_factory=list)
+    since: float = field(default_factory=time.monotonic)
+
+    def due(self) -> bool:
+        """Time to write: STORE_ROWS rows, or the oldest a second old."""
+        return len(self.rows) >= STORE_ROWS or time.monotonic() - self.since >= STORE_SECONDS
 
 
 class Pipeline:
@@ -112,6 +164,14 @@ class Pipeline:
         # sentence was 4 s of a novel's gloss translation.
         self._checked: Translator | None = None
         self._limited: LengthLimited | None = None
+        self._preparing: Preparing | None = None
+        #: What :meth:`prepare` found for each sentence, until a run takes it, and the
+        #: translator it was for (keys are the translator's).
+        self._prepared: dict[str, _Ahead] = {}
+        self._prepared_for: Translator | None = None
+        #: New rows shared by the runs of a prepared document (None: each run its own).
+        self._deferred: _Unsaved | None = None
+        self._saving = threading.Lock()
 
     def is_current(self, translation: Translation) -> bool:
         """Would this sentence be translated the same way now? False after a glossary edit
@@ -126,36 +186,102 @@ class Pipeline:
 
     def run(
         self, sentences: Iterable[tuple[str, str]], cancel: threading.Event | None = None
-    ) -> Iterator[Translation]:
+    ) -> Generator[Translation, None, None]:
         """Translate ``(id, chinese)`` pairs; yields in the same order."""
         self.failures = []
         self.translated = 0
         self._unavailable = None
         items = self._items(sentences)
         self._answer_known(items)
-        waiting: list[_Item] = []
-        pending: list[_Item] = []
-        for item in items:
-            waiting.append(item)
-            if item.result is None:
-                pending.append(item)
-            if len(pending) >= self.batch_size:
-                if not self._translate(pending, cancel):
-                    return
-                pending = []
-            if not pending:
-                yield from (i.result for i in waiting if i.result is not None)
-                waiting = []
-        if pending and not self._translate(pending, cancel):
+        self._prepare_translator(items)
+        deferred = self._deferred
+        unsaved = deferred if deferred is not None else _Unsaved()
+        try:
+            waiting: list[_Item] = []
+            pending: list[_Item] = []
+            for item in items:
+                waiting.append(item)
+                if item.result is None:
+                    pending.append(item)
+                if len(pending) >= self.batch_size:
+                    if not self._translate(pending, cancel, unsaved):
+                        return
+                    pending = []
+                if not pending:
+                    yield from (i.result for i in waiting if i.result is not None)
+                    waiting = []
+            if pending and not self._translate(pending, cancel, unsaved):
+                return
+            yield from (i.result for i in waiting if i.result is not None)
+        finally:
+            # Also when the caller stops early or is cancelled: what was made is kept. A
+            # prepared document's runs (an export's chunks) share one batch of rows, kept
+            # until it is full, a second old, or :meth:`finish` (a commit per chunk of
+            # 256 sentences was most of a cached novel's store time).
+            if unsaved is not deferred or unsaved.due():
+                self._save(unsaved)
+
+    def prepare(self, sentences: Iterable[tuple[str, str]]) -> None:
+        """Before a document is asked for a chunk at a time: the translator may do every
+        sentence not in the cache now (the gloss does the whole novel on every core), the
+        cache is asked once, and the runs' new rows are written together. Call
+        :meth:`finish` when the document is done."""
+        self.finish()
+        self._deferred = _Unsaved()
+        translator = self._preparer()
+        if translator is None:
             return
-        yield from (i.result for i in waiting if i.result is not None)
+        items = self._items(sentences)
+        cached = self.cache.get_many(i.key for i in items) if self.cache else {}
+        translator.prepare(
+            [i.source for i in items if i.key not in cached and hanzi_count(i.source)]
+        )
+        # The runs that follow need these again: terms, keys and what the cache has.
+        ahead: dict[str, _Ahead] = {}
+        for i in items:
+            if i.zh in ahead:
+                ahead[i.zh].left += 1
+            else:
+                ahead[i.zh] = _Ahead(i.source, i.uses, i.key, cached.get(i.key))
+        self._prepared = ahead
+        self._prepared_for = self.translator
+
+    def finish(self) -> None:
+        """The prepared document is done: its last new translations are written to the
+        cache, and what :meth:`prepare` kept is let go (calling it again does nothing)."""
+        deferred, self._deferred = self._deferred, None
+        if deferred is not None:
+            self._save(deferred)
+        self._prepared = {}
+
+    def _preparer(self) -> Preparing | None:
+        if self._checked is not self.translator:
+            self._check_translator()
+        return self._preparing
+
+    def _prepare_translator(self, items: Sequence[_Item]) -> None:
+        translator = self._preparer()
+        if translator is not None:
+            pending = [i.source for i in items if i.result is None]
+            if pending:
+                translator.prepare(pending)
 
     def _items(self, sentences: Iterable[tuple[str, str]]) -> list[_Item]:
         info = self.translator.info
         translator_key = f"{info.name}:{info.model}:{info.version}"
         options = self.translator.options_key()
+        prepared = self._prepared if self._prepared_for is self.translator else {}
         items: list[_Item] = []
         for sid, zh in sentences:
+            made = prepared.get(zh) if prepared else None
+            if made is not None:
+                made.left -= 1
+                if not made.left:
+                    del prepared[zh]  # a document's worth is let go as it is read
+                items.append(
+                    _Item(sid, zh, made.source, made.uses, made.key, None, made.cached, True)
+                )
+                continue
             source = model_input(zh)
             uses = self.matcher.find(source)
             key = cache_key(translator_key, options, [(u.zh, u.en) for u in uses], source)
@@ -165,20 +291,24 @@ class Pipeline:
     def _answer_known(self, items: Sequence[_Item]) -> None:
         """Pass-through units and cached sentences need no model."""
         info = self.translator.info
-        cached = self.cache.get_many(i.key for i in items) if self.cache else {}
+        unknown = [i.key for i in items if not i.looked_up]
+        cached = self.cache.get_many(unknown) if self.cache and unknown else {}
         for item in items:
+            hit = item.cached if item.looked_up else cached.get(item.key)
             if not hanzi_count(item.source):
                 # Punctuation, numbers or Latin text: nothing to translate.
                 item.result = Translation(item.id, item.zh, item.source, info, True)
-            elif item.key in cached:
-                en, flag = cached[item.key]
+            elif hit is not None:
+                en, flag = hit
                 checks = tuple(termlib.check(en, item.uses))
                 item.result = Translation(item.id, item.zh, en, info, True, checks, flag)
                 self.translated += 1
 
     # -- translating a batch, failures isolated ---------------------------------------------
 
-    def _translate(self, items: Sequence[_Item], cancel: threading.Event | None) -> bool:
+    def _translate(
+        self, items: Sequence[_Item], cancel: threading.Event | None, unsaved: _Unsaved
+    ) -> bool:
         """Give every item a result; False if cancelled before all have one."""
         if cancel is not None and cancel.is_set():
             return False
@@ -187,7 +317,7 @@ class Pipeline:
             self._decode(items)
         except ReaderError as exc:
             done = self._isolate(items, exc, cancel)
-        self._store(items)
+        self._store(items, unsaved)
         return done
 
     def _isolate(
@@ -229,7 +359,7 @@ class Pipeline:
         item.result = Translation(item.id, item.zh, en, info, False, checks, FAILED, reason)
         self.failures.append(Failure(item.id, item.zh, reason))
 
-    def _store(self, items: Sequence[_Item]) -> None:
+    def _store(self, items: Sequence[_Item], unsaved: _Unsaved) -> None:
         """Cache what the translator made; never a failure (the next run retries it)."""
         rows = []
         for item in items:
@@ -238,6 +368,17 @@ class Pipeline:
                 continue
             self.translated += 1
             rows.append((item.key, result.translator.label(), item.source, result.en, result.flag))
+        if self.cache is None:
+            return  # nowhere to keep them: not held either
+        with self._saving:
+            unsaved.rows.extend(rows)
+        if unsaved.due():
+            self._save(unsaved)
+
+    def _save(self, unsaved: _Unsaved) -> None:
+        with self._saving:  # rows another thread adds meanwhile go in the next batch
+            rows, unsaved.rows = unsaved.rows, []
+            unsaved.since = time.monotonic()
         if self.cache is not None and rows:
             self.cache.put_many(rows)
 
@@ -260,12 +401,17 @@ class Pipeline:
         for item, result in zip(items, results, strict=True):
             item.result = result
 
+    def _check_translator(self) -> None:
+        self._checked = self.translator
+        limited = isinstance(self.translator, LengthLimited)
+        self._limited = cast(LengthLimited, self.translator) if limited else None
+        preparing = isinstance(self.translator, Preparing)
+        self._preparing = cast(Preparing, self.translator) if preparing else None
+
     def _parts(self, item: _Item) -> list[_Part]:
         """The sentence whole, or cut to the model's length at clause boundaries (never in a term)."""
         if self._checked is not self.translator:
-            self._checked = self.translator
-            limited = isinstance(self.translator, LengthLimited)
-            self._limited = cast(LengthLimited, self.translator) if limited else None
+            self._check_translator()
         translator = self._limited
         if translator is None:
             return [_Part(item.source, item.uses)]
@@ -294,12 +440,14 @@ class Pipeline:
         protect = self.translator.protects_terms
         inputs = [termlib.protect(p.text, p.uses) if protect else p.text for p in parts]
         outputs = self.translator.translate(inputs)
+        # The gloss's English is tidy already (and a novel's worth of tidying costs a second).
+        tidy = (lambda en: en) if getattr(self.translator, "tidy_output", False) else termlib.tidy
         english: list[str | None] = []
         for part, out in zip(parts, outputs, strict=True):
             if protect and part.uses:
                 english.append(termlib.restore(out.en, part.uses))
             else:
-                english.append(termlib.tidy(out.en))
+                english.append(tidy(out.en))
         # Parts whose placeholders did not survive: translate around the terms.
         redo = [n for n, en in enumerate(english) if en is None]
         if redo:
