@@ -13,23 +13,28 @@ Chinese sentence with an English one is a set intersection:
   pinyin of every two- or three-syllable window of Hanzi around it, in pinyin
   and in Wade–Giles (贾宝玉 → ``@jiabaoyu``, ``@baoyu``, ``@chiapaoyu``…).
   Name keys only ever meet capitalised English words, and a window is kept
-  only when the English has that name, so read the English side first.
+  only when the English has that name, so read the English side first;
+- both sides have a ``?question``, ``?exclaim`` or ``?quote`` key when they
+  ask, exclaim or quote (:func:`chinese_marks`), and each sentence records the
+  class of its last mark (:func:`end_mark`) for the scoring of link ends.
 
 Each Chinese word keeps its own key set: coverage counts how many Chinese words
 found any of their keys in an English sentence, not how many keys matched, so a
 word with twenty senses is not twenty times the evidence. The :class:`Lexicon`
 also holds a document's learned word table (:meth:`Lexicon.learn`), keys found
-with a Chinese word in confidently aligned sentences that its dictionary senses
-lacked.
+with a Chinese word in confidently aligned sentences, significantly more often
+than chance, that its dictionary senses lacked.
 """
 
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
 
 from reader.english.english_text import (
     STOPWORDS,
@@ -38,7 +43,7 @@ from reader.english.english_text import (
     fold,
 )
 from reader.english.wadegiles import wade_giles
-from reader.hanzi import hanzi_count, is_hanzi
+from reader.hanzi import is_hanzi
 from reader.language.annotate import Annotator, Token
 
 #: Senses read per Chinese word: CC-CEDICT lists the common ones first, and a
@@ -62,6 +67,82 @@ _NUMERALS = {
 }
 _UNITS = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _NAME_SYLLABLES = (2, 3)
+#: Marks that survive translation: a question stays a question, an exclamation an
+#: exclamation, direct speech stays quoted. Each is one more "word" whose finding
+#: is evidence, weighed like any other by how often it is found by chance.
+_ZH_MARKS = (("？?", "?question"), ("！!", "?exclaim"), ('“”「」『』"', "?quote"))
+_EN_MARKS = (("?", "?question"), ("!", "?exclaim"), ('"“”', "?quote"))
+_EN_SINGLE_QUOTE = re.compile(r"(?:^|[\s(\[—–-])[‘'](?=\w)|[.,!?;:—–-][’'](?:\s|$)")
+_END_CLASSES = {
+    **dict.fromkeys("。．.", "stop"),
+    **dict.fromkeys("？?", "question"),
+    **dict.fromkeys("！!", "exclaim"),
+    **dict.fromkeys("，,、", "comma"),
+    **dict.fromkeys("；;", "semicolon"),
+    **dict.fromkeys("：:", "colon"),
+    **dict.fromkeys("…", "ellipsis"),
+    **dict.fromkeys("—–-─", "dash"),
+    **dict.fromkeys("”’」』）)》〉]\"'", "close"),
+}
+
+
+def end_mark(text: str) -> str:
+    """The class of a sentence's last mark, the same for both languages.
+
+    A sentence ending in a comma or a colon rarely ends a translated unit, one
+    ending in a closing quote usually does; how strongly depends on how the
+    texts were split, so :mod:`reader.english.scoring` learns what each class
+    means from the document's own first alignment.
+    """
+    stripped = text.rstrip()
+    return _END_CLASSES.get(stripped[-1:], "none") if stripped else "none"
+
+
+def chinese_marks(text: str) -> list[str]:
+    """The translation-stable punctuation keys of a Chinese sentence."""
+    return [key for chars, key in _ZH_MARKS if any(ch in text for ch in chars)]
+
+
+def english_marks(text: str) -> list[str]:
+    """The same keys for an English sentence; ``'`` counts as a quote only at a word's edge."""
+    keys = [key for chars, key in _EN_MARKS if any(ch in text for ch in chars)]
+    if "?quote" not in keys and ("‘" in text or _EN_SINGLE_QUOTE.search(text)):
+        keys.append("?quote")
+    return keys
+
+
+#: G² for p = 0.001 with one degree of freedom (see :meth:`Lexicon.learn`).
+LEARN_G2 = 10.83
+
+
+def _g2(
+    both: npt.NDArray[np.float64],
+    first: npt.NDArray[np.float64],
+    second: npt.NDArray[np.float64],
+    total: int,
+) -> npt.NDArray[np.float64]:
+    """Dunning's G² of each pair of events' co-occurrence over ``total`` trials.
+
+    ``both`` times together, ``first`` and ``second`` times each; 0 where they
+    occur together no more often than independence predicts.
+    """
+    observed = (both, first - both, second - both, total - first - second + both)
+    expected = (
+        first * second / total,
+        first * (total - second) / total,
+        (total - first) * second / total,
+        (total - first) * (total - second) / total,
+    )
+    g2 = np.zeros_like(both)
+    for o, e in zip(observed, expected, strict=True):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where((o > 0) & (e > 0), o * np.log(o / e), 0.0)
+        g2 += term
+    return np.where(both > expected[0], 2 * g2, 0.0)
+
+
+def _all_hanzi(text: str) -> bool:
+    return bool(text) and all(is_hanzi(ch) for ch in text)
 
 
 def chinese_number(text: str) -> int | None:
@@ -128,6 +209,8 @@ class ChineseSentence:
     texts: tuple[str, ...]
     #: Every key of every word.
     keys: frozenset[int]
+    #: How the sentence ends (:func:`end_mark`): whether a link may end here.
+    end: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +220,7 @@ class EnglishSentence:
     length: int
     #: Distinct keys: content-word stems, numbers, names.
     keys: frozenset[int]
+    end: str = ""
 
 
 class Lexicon:
@@ -167,8 +251,8 @@ class Lexicon:
         words = english_words(text)
         names = name_keys_of_words(words)
         self._english_names.update(names)
-        keys = self.keys([*content_keys(words), *names])
-        return EnglishSentence(sum(not ch.isspace() for ch in text), keys)
+        keys = self.keys([*content_keys(words), *names, *english_marks(text)])
+        return EnglishSentence(sum(not ch.isspace() for ch in text), keys, end_mark(text))
 
     # -- Chinese ---------------------------------------------------------------------------
 
@@ -200,17 +284,20 @@ class Lexicon:
         if not names:
             return out
         run: list[tuple[int, tuple[str, str]]] = []  # (token index, spellings) per Hanzi run
+        longest = max(_NAME_SYLLABLES)
 
         def flush() -> None:
-            for size in _NAME_SYLLABLES:
-                for start in range(len(run) - size + 1):
-                    window = run[start : start + size]
-                    for spelled in (
-                        "@" + "".join(s[0] for _, s in window),
-                        "@" + "".join(s[1] for _, s in window),
-                    ):
+            # Each window's two spellings grow a syllable at a time from its start.
+            for start in range(len(run) - 1):
+                pinyin, wade = "@" + run[start][1][0], "@" + run[start][1][1]
+                for end in range(start + 1, min(len(run), start + longest)):
+                    pinyin += run[end][1][0]
+                    wade += run[end][1][1]
+                    if end - start + 1 not in _NAME_SYLLABLES:
+                        continue
+                    for spelled in (pinyin, wade):
                         if spelled in names:
-                            for owner, _ in window:
+                            for owner, _ in run[start : end + 1]:
                                 out[owner].add(spelled)
             run.clear()
 
@@ -241,9 +328,12 @@ class Lexicon:
                 continue
             words.append(senses | self.keys(names) if names else senses)
             texts.append(token.text)
+        for mark in chinese_marks(text):
+            words.append(self.keys([mark]))
+            texts.append(mark)
         length = sum(not ch.isspace() for ch in text)
         keys = frozenset().union(*words) if words else frozenset()
-        return ChineseSentence(length, tuple(words), tuple(texts), keys)
+        return ChineseSentence(length, tuple(words), tuple(texts), keys, end_mark(text))
 
     def relearned(self, sentence: ChineseSentence) -> ChineseSentence:
         """``sentence`` with the learned keys of its words added."""
@@ -254,7 +344,7 @@ class Lexicon:
             for w, t in zip(sentence.words, sentence.texts, strict=True)
         )
         keys = frozenset().union(*words) if words else frozenset()
-        return ChineseSentence(sentence.length, words, sentence.texts, keys)
+        return ChineseSentence(sentence.length, words, sentence.texts, keys, sentence.end)
 
     # -- learning ----------------------------------------------------------------------------
 
@@ -263,35 +353,53 @@ class Lexicon:
         pairs: Iterable[tuple[Sequence[ChineseSentence], Sequence[EnglishSentence]]],
         *,
         min_count: int = 2,
-        min_dice: float = 0.3,
+        critical: float = LEARN_G2,
     ) -> int:
         """Learn keys that go with Chinese words in confidently aligned sentence groups.
 
-        A Chinese word and an English key that occur together in at least
-        ``min_count`` linked groups, with a Dice coefficient of at least
-        ``min_dice`` over the groups, become part of the word's keys for the
-        next :meth:`chinese` call (a name the dictionary does not have, a
-        translator's habit). Returns how many (word, key) pairs were learned.
+        A Chinese word and an English key the word's senses lack become part of
+        the word's keys for the next :meth:`chinese` call (a name the dictionary
+        does not have, a translator's habit) when they occur together in at
+        least ``min_count`` linked groups and more often than their own
+        frequencies explain: Dunning's log-likelihood ratio G² of the 2×2 table
+        of groups over ``critical`` (10.83: chance would do it once in a
+        thousand). A plain overlap measure (Dice) also pairs the commonest
+        words with the commonest keys (的 with *Lord* in a Bible); G² does not,
+        as their co-occurrence is what their frequencies predict. Returns how
+        many (word, key) pairs were learned.
         """
-        word_count: Counter[str] = Counter()
-        key_count: Counter[int] = Counter()
-        both: Counter[tuple[str, int]] = Counter()
+        word_ids: dict[str, int] = {}
+        codes: list[npt.NDArray[np.int64]] = []
+        words_seen: list[npt.NDArray[np.int64]] = []
+        keys_seen: list[npt.NDArray[np.int64]] = []
+        span = max(1, len(self._ids))
+        groups = 0
         for zh_group, en_group in pairs:
-            zh_words = {t for s in zh_group for t in s.texts if hanzi_count(t) == len(t)}
+            groups += 1
+            zh_words = {t for s in zh_group for t in s.texts if _all_hanzi(t)}
+            ids = np.array([word_ids.setdefault(t, len(word_ids)) for t in zh_words], np.int64)
             en_keys = frozenset().union(*(s.keys for s in en_group))
             known = frozenset().union(*(s.keys for s in zh_group))
-            word_count.update(zh_words)
-            key_count.update(en_keys)
-            for word in zh_words:
-                for key in en_keys - known:
-                    both[word, key] += 1
+            keys = np.fromiter(en_keys, np.int64, len(en_keys))
+            new = np.fromiter(en_keys - known, np.int64)
+            words_seen.append(ids)
+            keys_seen.append(keys)
+            codes.append((ids[:, None] * span + new[None, :]).ravel())
+        if not codes:
+            return 0
+        pair_codes, counts = np.unique(np.concatenate(codes), return_counts=True)
+        keep = counts >= min_count
+        pair_codes, both = pair_codes[keep], counts[keep].astype(np.float64)
+        word_count = np.bincount(np.concatenate(words_seen), minlength=len(word_ids))
+        key_count = np.bincount(np.concatenate(keys_seen), minlength=span)
+        word, key = pair_codes // span, pair_codes % span
+        g2 = _g2(
+            both, word_count[word].astype(np.float64), key_count[key].astype(np.float64), groups
+        )
+        texts = list(word_ids)
         learned: dict[str, set[int]] = {}
-        for (word, key), count in both.items():
-            if count < min_count:
-                continue
-            dice = 2 * count / (word_count[word] + key_count[key])
-            if dice >= min_dice and all(is_hanzi(ch) for ch in word):
-                learned.setdefault(word, set()).add(key)
-        for word, keys in learned.items():
-            self._learned[word] = self._learned.get(word, frozenset()) | frozenset(keys)
+        for w, k in zip(word[g2 >= critical].tolist(), key[g2 >= critical].tolist(), strict=True):
+            learned.setdefault(texts[w], set()).add(k)
+        for text, found in learned.items():
+            self._learned[text] = self._learned.get(text, frozenset()) | frozenset(found)
         return sum(len(k) for k in learned.values())

@@ -5,10 +5,12 @@
    — give a first band around them (a small document searches the whole grid);
 2. a first alignment in that band, with generic link-type priors
    (:mod:`reader.english.scoring`);
-3. the document's own statistics are re-estimated from it (length variance,
-   link-type frequencies, how literal the translation is), a word table is
-   learned from its confident links (:meth:`~reader.english.lexicon.Lexicon.learn`),
-   and the final alignment runs in a narrow band around the first.
+3. a word table is learned from its confident links
+   (:meth:`~reader.english.lexicon.Lexicon.learn`); then the document's own
+   statistics are re-estimated from the same links, measured with the learned
+   words (length variance, link-type frequencies, how literal the translation
+   is, per word too, and what end marks say about link ends), and the final
+   alignment runs in a narrow band around the first.
 """
 
 from __future__ import annotations
@@ -18,7 +20,17 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 
-from reader.english.dp import Band, band_around, best_path, full_band, heaviest_chain
+import numpy as np
+
+from reader.english.dp import (
+    Band,
+    FloatArray,
+    IntArray,
+    band_around,
+    best_path,
+    full_band,
+    heaviest_chain,
+)
 from reader.english.lexicon import ChineseSentence, EnglishSentence, Lexicon
 from reader.english.links import MISMATCH_CONFIDENCE, Link, SentenceAlignment
 from reader.english.scoring import (
@@ -45,7 +57,14 @@ def align_features(lexicon: Lexicon, zh: Sequence[str], en: Sequence[str]) -> Se
     """Align two sentence lists with ``lexicon`` (which keeps what it learns)."""
     en_features = [lexicon.english(s) for s in en]  # first: it tells which names to look for
     zh_features = [lexicon.chinese(s) for s in zh]
-    return _Aligner(lexicon, zh_features, en_features).run()
+    return align_read(lexicon, zh_features, en_features)
+
+
+def align_read(
+    lexicon: Lexicon, zh: Sequence[ChineseSentence], en: Sequence[EnglishSentence]
+) -> SentenceAlignment:
+    """:func:`align_features` on sentences ``lexicon`` has already read (English first)."""
+    return _Aligner(lexicon, list(zh), list(en)).run()
 
 
 class _Aligner:
@@ -64,12 +83,17 @@ class _Aligner:
             return self._one_sided()
         model = initial_model(self.zh, self.en)
         first_band = full_band(len(self.zh), len(self.en)) if self.small else self._anchor_band()
-        links, costs, stats = self._pass(model, first_band)
-        model = refit(model, stats, self.zh, self.en, links)
+        links, costs, _ = self._pass(model, first_band)
         self._learn(links, costs)
         path = [(i, j) for i, j, _, _ in links]
         band = band_around(path, len(self.zh), len(self.en), FINAL_HALF_WIDTH)
-        links, costs, stats = self._pass(model, band)
+        # The document's statistics are the first pass's links measured with what was
+        # learned from them (a word the dictionary missed but the table has is found
+        # now), on the final band, which holds those links.
+        stats = pair_stats(self.zh, self.en, band.widened(MAX_SPAN))
+        model = refit(model, stats, self.zh, self.en, links)
+        costs = candidate_costs(model, self.zh, self.en, band, stats)
+        links = best_path(band, TYPES, costs.total)
         final = refit(model, stats, self.zh, self.en, links)
         return self._result(links, costs, final)
 
@@ -167,21 +191,31 @@ def anchor_pairs(
             if frequency[key] <= rare_limit:
                 postings.setdefault(key, []).append(j)
     idf = {k: math.log(m / frequency[k]) for k in postings}
-    rare_keys: dict[frozenset[int], list[tuple[float, int]]] = {}
+    # Per distinct word: the English sentences that have one of its rare keys, each
+    # scored by the rarest such key: one weight per word, however many keys match.
+    hits: dict[frozenset[int], tuple[IntArray, FloatArray]] = {}
     pairs: list[tuple[int, int, float]] = []
     for i, chinese in enumerate(zh):
-        scores: Counter[int] = Counter()
+        columns: list[IntArray] = []
+        weights: list[FloatArray] = []
         for word in chinese.words:
-            rare = rare_keys.get(word)
-            if rare is None:
-                rare = rare_keys[word] = sorted(
-                    ((idf[k], k) for k in word if k in idf), reverse=True
+            hit = hits.get(word)
+            if hit is None:
+                best: dict[int, float] = {}
+                for weight, key in sorted(((idf[k], k) for k in word if k in idf), reverse=True):
+                    for j in postings[key]:
+                        best.setdefault(j, weight)
+                hit = hits[word] = (
+                    np.fromiter(best.keys(), np.int64, len(best)),
+                    np.fromiter(best.values(), np.float64, len(best)),
                 )
-            best: dict[int, float] = {}
-            for weight, key in rare:
-                for j in postings[key]:
-                    best.setdefault(j, weight)  # keys come rarest first
-            scores.update(best)
-        for j, score in scores.most_common(per_sentence):
-            pairs.append((i, j, score))
+            if len(hit[0]):
+                columns.append(hit[0])
+                weights.append(hit[1])
+        if not columns:
+            continue
+        found, where = np.unique(np.concatenate(columns), return_inverse=True)
+        scores = np.bincount(where, weights=np.concatenate(weights))
+        for k in np.argsort(-scores, kind="stable")[:per_sentence]:
+            pairs.append((i, int(found[k]), float(scores[k])))
     return pairs
