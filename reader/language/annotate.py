@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from reader.hanzi import hanzi_count, is_hanzi
+from reader.hanzi import HANZI, HANZI_RUN, hanzi_count, is_hanzi
 from reader.language.dictionary import Dictionary, Reading
 from reader.language.glossary import Glossary, Term
 from reader.language.hsk import DEFAULT_STANDARD, HskLevels
@@ -243,7 +243,7 @@ class Annotator:
 
     def _pieces(self, token: str) -> list[str]:
         """Split a token without an entry into the longest dictionary words."""
-        if hanzi_count(token) != len(token) or len(token) < 2 or self.has_entry(token):
+        if len(token) < 2 or HANZI_RUN.fullmatch(token) is None or self.has_entry(token):
             return [token]
         if token in self.segmenter.user_words:
             return [token]  # you joined it (宝钗), or made it a part of your split
@@ -281,7 +281,7 @@ class Annotator:
 
     def _source(self, piece: str) -> Source | None:
         """Where :meth:`_define` finds ``piece``'s senses, without reading them."""
-        if hanzi_count(piece) == 0:
+        if HANZI.search(piece) is None:
             return None
         term = self.glossary.get(piece)
         if term is not None:
