@@ -23,3 +23,13 @@ def bundled_translation(path: str | Path) -> str | None:
         ):
             return str(found)
     return None
+
+
+def translation_to_open(sha256: str, path: str | Path | None) -> str | None:
+    """The English to read a document with when none is named: the one it was last read
+    with, else a bundled sample's own, unless it was detached (read without, by choice)."""
+    from reader.store.state import attached_english, detached_english
+
+    if detached_english(sha256):
+        return None
+    return attached_english(sha256) or (bundled_translation(path) if path else None)

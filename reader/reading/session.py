@@ -209,6 +209,7 @@ class ReadingSession:
         self.human = translation.english
         # Saved with the position: the next time it opens with this translation again.
         self.state.english = str(translation.path.resolve())
+        self.state.without_english = False
         layer = self.english_layer.fixed
         for sid in [k for k, e in layer.items() if e.provenance == "human"]:
             del layer[sid]

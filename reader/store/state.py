@@ -40,6 +40,9 @@ class DocumentState:
     #: The human translation last read beside it (absolute path, "" for none): the
     #: library and ``reader FILE`` open the document with it again.
     english: str = ""
+    #: Detached in the library: read without a translation by choice, so a bundled
+    #: sample's own is not brought back either (``english`` is then "").
+    without_english: bool = False
 
 
 def _state_path(sha256: str) -> Path:
@@ -117,6 +120,11 @@ def attached_english(sha256: str) -> str | None:
     return english if english and Path(english).is_file() else None
 
 
+def detached_english(sha256: str) -> bool:
+    """Whether the reader chose to read this document without a translation."""
+    return bool(sha256) and load_state(sha256).without_english
+
+
 def attach_english(sha256: str, english: str) -> str | None:
     """Read this document with ``english`` from now on ("" for none); None when saved,
     else the problem. Only this field changes: the position and bookmarks stay."""
@@ -125,6 +133,7 @@ def attach_english(sha256: str, english: str) -> str | None:
         with locked(path):
             saved = _read_state(path, sha256) or DocumentState(sha256)
             saved.english = str(Path(english).resolve()) if english else ""
+            saved.without_english = not english
             _write_state(path, saved)
     except ReaderError as exc:
         return str(exc)

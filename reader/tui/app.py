@@ -62,14 +62,10 @@ class ReaderApp(App[None]):
 
 
 def translation_for(doc: Document) -> str | None:
-    """The English to read a document with when none is named: the one it was last
-    read with, else a bundled sample's own."""
-    from reader.seeds import bundled_translation
-    from reader.store.state import attached_english
+    """The English to read a document with when none is named (:func:`translation_to_open`)."""
+    from reader.seeds import translation_to_open
 
-    return attached_english(doc.source_sha256) or (
-        bundled_translation(doc.path) if doc.path else None
-    )
+    return translation_to_open(doc.source_sha256, doc.path)
 
 
 def build_app(

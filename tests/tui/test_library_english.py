@@ -83,3 +83,27 @@ async def test_attach_a_translation_from_the_library(tmp_path: Path) -> None:
     assert attach_english(sha, str(en)) is None and attached_english(sha) == str(en.resolve())
     en.unlink()
     assert attached_english(sha) is None and build_app(str(zh)).english is None
+
+
+def test_a_bundled_samples_own_translation_stays_detached() -> None:
+    """Detached in the library, the sample opens without its English from then on (the
+    sample's own was found again before), until a translation is attached again."""
+    from reader.seeds import bundled_seeds
+    from reader.tui.app import translation_for
+    from reader.tui.screens.library import library_entries
+
+    (sample,) = [p for p in bundled_seeds() if p.name.startswith("hongloumeng")]
+    doc = load_document(sample)
+    own = translation_for(doc)
+    assert own is not None
+
+    def listed() -> str:
+        (entry,) = [e for e in library_entries() if e.sha256 == doc.source_sha256]
+        return entry.english
+
+    assert listed() == own
+    assert attach_english(doc.source_sha256, "") is None
+    assert translation_for(doc) is None and build_app(str(sample)).english is None
+    assert listed() == ""
+    assert attach_english(doc.source_sha256, own) is None
+    assert translation_for(doc) == str(Path(own).resolve()) and listed() == str(Path(own).resolve())

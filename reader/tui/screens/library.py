@@ -18,8 +18,8 @@ from textual.widgets.option_list import Option
 
 from reader.document import load_document
 from reader.errors import ReaderError
-from reader.seeds import bundled_seeds, bundled_translation
-from reader.store.state import attach_english, attached_english, load_state, recent_documents
+from reader.seeds import bundled_seeds, translation_to_open
+from reader.store.state import attach_english, load_state, recent_documents
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +58,14 @@ def library_entries() -> list[LibraryEntry]:
         seen.add(state.sha256)
         sample = samples.get(state.sha256)
         name = sample[0].name if sample is not None else ""
-        english = attached_english(state.sha256) or bundled_translation(state.path) or ""
+        english = translation_to_open(state.sha256, state.path) or ""
         entries.append(
             LibraryEntry(state.title, state.path, state.progress, name, english, state.sha256)
         )
     for sha, (path, title) in samples.items():
         if sha not in seen:
             seen.add(sha)
-            english = attached_english(sha) or bundled_translation(path) or ""
+            english = translation_to_open(sha, path) or ""
             state = load_state(sha)
             entries.append(LibraryEntry(title, str(path), state.progress, path.name, english, sha))
     return entries
