@@ -91,6 +91,19 @@ def user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]
     yield tmp_path
 
 
+@pytest.fixture(autouse=True)
+def pinyin_table_built_on_first_use(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """A reading session asks, for its whole process, that a missing pinyin table be
+    written later (:func:`reader.language.pinyin_table.build_later`): each test starts
+    without that, and none is left answering from pypinyin for the next one."""
+    from reader.language import pinyin_table
+
+    monkeypatch.setattr(pinyin_table, "_LATER", False)
+    yield
+    if pinyin_table._SHARED is not None and pinyin_table._SHARED[1] is None:
+        pinyin_table._SHARED = None
+
+
 @pytest.fixture(scope="session")
 def annotator() -> Annotator:
     """Built-in glossary only; tests that edit a glossary make their own."""

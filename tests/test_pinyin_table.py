@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from pypinyin import Style, pinyin
 
 from reader.document import Document
@@ -80,3 +81,22 @@ def test_lookup_and_annotate_do_not_import_pypinyin(annotator: Annotator) -> Non
     assert readings.startswith("gòng tóng fù yù | wǒ men yào shí xiàn gòng tóng fù yù")
     assert "yín háng háng zhǎng" in readings
     assert modules == "False True", done.stdout
+
+
+def test_a_table_left_for_later_is_not_built_on_first_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """:func:`build_later`: pypinyin answers (the same readings) until :func:`keep_table`."""
+    from reader.language import pinyin_table
+
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
+    pinyin_table.forget_shared_table()
+    pinyin_table.build_later()
+    assert pinyin_table.shared_table() is None
+    assert not pinyin_table.table_path().exists()
+    pinyin_table.keep_table()
+    assert pinyin_table.table_path().exists()
+    assert pinyin_table.shared_table() is None  # this process goes on with pypinyin
+    pinyin_table.forget_shared_table()
+    assert pinyin_table.shared_table() is not None  # the next one opens it
+    pinyin_table.forget_shared_table()

@@ -82,3 +82,33 @@ def test_the_first_screen_has_its_words_before_the_language_layer_loads() -> Non
     session.load_language()
     session.context.annotator._annotated.clear()
     assert session.tokens_for(text) == tokens
+
+
+def test_the_first_run_writes_jiebas_own_words_after_the_load(tmp_path: Path) -> None:
+    """``table_later``: the load does not wait for the table; :meth:`keep_table` writes
+    it then, with jieba's words as loaded (no glossary term, join or split of yours)."""
+    folder = tmp_path / "jieba"
+    splits = tmp_path / "s.tsv"
+    segmenter = Segmenter(splits_path=splits, jieba_cache=folder)
+    segmenter.add_words(["示范区建设"])
+    segmenter.join("小D")
+    segmenter.split("时候", ("时", "候"))
+    segmenter.start(table_later=True)
+    assert not table_path(folder).exists()
+    cut = segmenter.cut("那时候示范区建设")
+    assert "示范区建设" in cut and "时候" not in cut
+    segmenter.keep_table()
+    with sqlite3.connect(table_path(folder)) as db:
+        freq = dict(
+            db.execute(
+                "SELECT word, freq FROM freq WHERE word IN (?, ?, ?)", ("示范区建设", "小D", "时候")
+            )
+        )
+    assert freq.get("示范区建设", 0) == 0 and freq.get("小D", 0) == 0
+    assert freq["时候"] > 0  # split by you, still jieba's word in its own table
+    # The next start cuts short texts from it, as the loaded dictionary does.
+    light = Segmenter(splits_path=splits, jieba_cache=folder)
+    light.add_words(["示范区建设"])
+    assert light.cut("那时候示范区建设") == segmenter.cut("那时候示范区建设")
+    assert light._tokenizer is None
+    segmenter.keep_table()  # once only: nothing more to write

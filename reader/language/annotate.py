@@ -214,14 +214,32 @@ class Annotator:
         self._annotated.clear()
         self._primed = {}
 
-    def start(self, *, pinyin: bool = True) -> None:
-        """Load jieba, the dictionary and the glossary now (about 1–2 s, once);
-        and pypinyin (0.2–0.6 s more), unless only :meth:`words` will be asked for."""
+    def start(self, *, pinyin: bool = True, tables_later: bool = False) -> None:
+        """Load jieba, the dictionary and the glossary now (about 1–2 s, once); and the
+        pinyin readings (a table on disk, or pypinyin), unless only :meth:`words` will
+        be asked for.
+
+        ``tables_later``: the tables short texts are read from next time (jieba's words,
+        pypinyin's readings: 1.5 s to write on the first run ever) are not written
+        before this returns, but by :meth:`keep_tables` (the reader: after its first
+        screen is up); meanwhile jieba and pypinyin answer, with the same words.
+        """
         self._sync_glossary()
         self.dictionary.open()
-        self.segmenter.start()
+        if tables_later:
+            from reader.language.pinyin_table import build_later
+
+            build_later()
+        self.segmenter.start(table_later=tables_later)
         if pinyin:
-            self.pinyin.word("中文")  # imports pypinyin and loads its phrase data
+            self.pinyin.word("中文")  # opens the readings' table (or imports pypinyin)
+
+    def keep_tables(self) -> None:
+        """Write the tables :meth:`start` left for later (``tables_later``), if missing."""
+        from reader.language.pinyin_table import keep_table
+
+        self.segmenter.keep_table()
+        keep_table()
 
     # -- words -------------------------------------------------------------
 

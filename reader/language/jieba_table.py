@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import sqlite3
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -46,7 +47,7 @@ def table_path(folder: Path | None = None) -> Path:
     return (folder or cache_dir()) / f"jieba-{digest}-v{_FORMAT}.sqlite"
 
 
-def build(tokenizer: jieba.Tokenizer, target: Path) -> None:
+def build(tokenizer: jieba.Tokenizer | Pristine, target: Path) -> None:
     """Write a freshly initialised tokenizer's dictionary (before any word is added)."""
     with atomic_path(target) as temp:
         db = sqlite3.connect(temp)
@@ -67,13 +68,31 @@ def build(tokenizer: jieba.Tokenizer, target: Path) -> None:
             db.close()
 
 
-def ensure_built(tokenizer: jieba.Tokenizer, folder: Path | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class Pristine:
+    """A tokenizer's dictionary as jieba loaded it, kept aside to be written later: the
+    tokenizer itself then takes glossary terms and your splits, which the table must
+    not hold (they change; the table is jieba's own words)."""
+
+    FREQ: dict[str, int]
+    total: int
+
+    @classmethod
+    def of(cls, tokenizer: jieba.Tokenizer) -> Pristine:
+        return cls(dict(tokenizer.FREQ), int(tokenizer.total))
+
+
+def ensure_built(tokenizer: jieba.Tokenizer | Pristine, folder: Path | None = None) -> None:
     """Write the table if there is none yet; a folder that cannot take it is no matter
     (short texts then load the dictionary as long ones do)."""
     path = table_path(folder)
     if not path.exists():
         with contextlib.suppress(ReaderError, OSError, sqlite3.Error):
             build(tokenizer, path)
+
+
+def is_built(folder: Path | None = None) -> bool:
+    return table_path(folder).exists()
 
 
 class LazyFrequencies(dict[str, int]):

@@ -135,13 +135,16 @@ class PinyinTable:
             raise
 
     @classmethod
-    def open(cls, path: Path | None = None) -> PinyinTable | None:
+    def open(cls, path: Path | None = None, *, build_missing: bool = True) -> PinyinTable | None:
         """The table, built first if it is missing; None where it can be neither read nor
-        written (a read-only or full cache folder, a damaged file): pypinyin then answers."""
+        written (a read-only or full cache folder, a damaged file): pypinyin then answers.
+        ``build_missing=False``: None for a missing one too (:func:`build_later`)."""
         path = path or table_path()
         with contextlib.suppress(sqlite3.DatabaseError, OSError):
             if path.exists():
                 return cls(path)
+        if not build_missing and not path.exists():
+            return None
         try:
             if path.exists():
                 path.unlink()  # damaged: it is only a cache
@@ -241,12 +244,34 @@ _SHARED: tuple[int, PinyinTable | None] | None = None
 _SHARED_LOCK = threading.Lock()
 
 
+#: Set by :func:`build_later`: a missing table is not built on first use.
+_LATER = False
+
+
+def build_later() -> None:
+    """From now on in this process, a missing table is not built on first use: pypinyin
+    answers (the same readings) until :func:`keep_table` writes it for the next run.
+    The reader's first run ever would otherwise wait a second for it before its pinyin."""
+    global _LATER
+    _LATER = True
+
+
+def keep_table() -> None:
+    """Write the table if it is missing (after :func:`build_later`); this process goes
+    on with what it has, the next one opens it."""
+    path = table_path()
+    if not path.exists():
+        table = PinyinTable.open(path)
+        if table is not None:
+            table.close()
+
+
 def shared_table() -> PinyinTable | None:
     """The table every caller in this process reads (opened, or built, on first use)."""
     global _SHARED
     with _SHARED_LOCK:
         if _SHARED is None or _SHARED[0] != os.getpid():
-            _SHARED = (os.getpid(), PinyinTable.open())
+            _SHARED = (os.getpid(), PinyinTable.open(build_missing=not _LATER))
         return _SHARED[1]
 
 

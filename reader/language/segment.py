@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     import jieba
 
     from reader.language.jieba_fast import FastCut
+    from reader.language.jieba_table import Pristine
 
 SPLITS_FILE = "splits.tsv"
 
@@ -90,6 +91,8 @@ class Segmenter:
     def __init__(self, splits_path: Path | None = None, jieba_cache: Path | None = None) -> None:
         self.splits_path = splits_path or config_dir() / SPLITS_FILE
         self._jieba_cache = jieba_cache
+        #: jieba's own words, kept by :meth:`start` for :meth:`keep_table` to write.
+        self._pristine: Pristine | None = None
         self._tokenizer: jieba.Tokenizer | None = None
         self._fast: FastCut | None = None
         self._lock = threading.RLock()
@@ -135,12 +138,14 @@ class Segmenter:
         with self._lock:
             return self._tokenizer is not None or self._light_cut() is not None
 
-    def start(self) -> None:
+    def start(self, *, table_later: bool = False) -> None:
         """Load jieba's dictionary (about a second); safe to call from a worker.
 
         The load itself runs outside the segmenter's lock (one loader at a time), so
         short texts go on being cut from the table on disk meanwhile: the reader's
-        first screen is drawn while a worker loads."""
+        first screen is drawn while a worker loads. ``table_later``: on the first run
+        ever, that table (0.5 s to write) is written by :meth:`keep_table`, after the
+        first screen, not before its pinyin."""
         with self._start_lock:
             with self._lock:
                 if self._tokenizer is not None:
@@ -148,7 +153,7 @@ class Segmenter:
             # Imported here: jieba costs 0.1–0.2 s to import, and `reader --version`,
             # argument errors and the reader's first frame do not need it.
             from reader.language.jieba_fast import FastCut, import_jieba, supported
-            from reader.language.jieba_table import ensure_built
+            from reader.language.jieba_table import Pristine, ensure_built, is_built
 
             jieba = import_jieba()
 
@@ -162,7 +167,10 @@ class Segmenter:
             tokenizer.tmp_dir = str(folder)
             tokenizer.initialize()
             # Its words as jieba has them, for short texts cut before this load next time.
-            ensure_built(tokenizer, self._jieba_cache)
+            if not table_later:
+                ensure_built(tokenizer, self._jieba_cache)
+            elif not is_built(self._jieba_cache):
+                self._pristine = Pristine.of(tokenizer)
             with self._lock:
                 for word in sorted(self._words):
                     _add_term(tokenizer, word)
@@ -170,6 +178,15 @@ class Segmenter:
                 # jieba's own algorithm restated for speed, same tokens (see jieba_fast).
                 self._fast = FastCut(tokenizer) if supported() else None
                 self._follow({}, self.splits)
+
+    def keep_table(self) -> None:
+        """Write the table :meth:`start` left for later (``table_later``), if it did."""
+        from reader.language.jieba_table import ensure_built
+
+        with self._start_lock:
+            pristine, self._pristine = self._pristine, None
+        if pristine is not None:
+            ensure_built(pristine, self._jieba_cache)
 
     def add_words(self, words: Iterable[str]) -> None:
         """Make each word come out whole (glossary terms)."""

@@ -188,9 +188,14 @@ class ReadingSession:
 
         Returns that English for :meth:`use_fixed` to take on the UI thread.
         """
-        self.context.annotator.start()
+        self.context.annotator.start(tables_later=True)
         self.language_ready.set()
         return self.fixed_english().lookup(self.order.units())
+
+    def keep_tables(self) -> None:
+        """Write what the next start reads the first screen's words from, if this was
+        the first run ever (a second or so; a worker calls it once the screen is up)."""
+        self.context.annotator.keep_tables()
 
     def fixed_english(self) -> FixedEnglish:
         sha = self.doc.source_sha256

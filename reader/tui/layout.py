@@ -498,7 +498,11 @@ def _layout_chinese(
     scheme = styles.tones.get(options.colours or "")
     items: list[_Item] = []
     for s_index, (_, text) in enumerate(block.sentences):
-        tokens = tokens_for(text) or _plain_tokens(text)
+        tokens = tokens_for(text)
+        # Before segmentation a "word" is a character: no status to look up for it (and
+        # on the first run ever, no dictionary index to build on the UI thread for it).
+        asked = status_for if tokens else None
+        tokens = tokens or _plain_tokens(text)
         spans = marks.spans.get(s_index, ()) if marks is not None else ()
         end = 0
         for t_index, token, whole in _fit(tokens, width, options):
@@ -508,7 +512,7 @@ def _layout_chinese(
             )
             if not cursor and any(a < end and start < b for a, b in spans):
                 style = style + styles.match
-            status = status_for(whole) if status_for is not None else None
+            status = asked(whole) if asked is not None else None
             if status == "new" and options.mark_new:
                 style = style + styles.new
             reading = options.pinyin and (options.pinyin_known or status not in _KNOWN)

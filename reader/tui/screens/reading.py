@@ -283,6 +283,8 @@ class ReadingScreen(Screen[None]):
             self.post_message(Problem(str(exc)))
             fixed = {}
         self.post_message(LanguageLoaded(fixed))
+        if not self._leaving.is_set():
+            self.session.keep_tables()  # the first run ever: for the next start's first screen
 
     @on(FirstScreenAnnotated)
     def _first_screen_annotated(self, _message: FirstScreenAnnotated) -> None:
