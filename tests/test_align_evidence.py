@@ -10,7 +10,9 @@ learns from a document:
   there, learned from the document's own first pass;
 - a learned word table that pairs words with keys by significance (G²), not by
   overlap, so the commonest words are not paired with the commonest keys;
-- per-word literalness: how often a pass's links found each word.
+- per-word literalness: how often a pass's links found each word;
+- recurring sentences: a formula that recurs word for word is attached the
+  way the document's first pass attaches it elsewhere.
 
 The 2–2 test guards the link types the search allows: a clause that the
 English moves into the previous sentence makes two Chinese and two English
@@ -32,8 +34,15 @@ from reader.english.lexicon import (
     chinese_marks,
     end_mark,
     english_marks,
+    sentence_form,
 )
-from reader.english.scoring import MAX_SPAN, boundaries, literalness, pair_stats
+from reader.english.scoring import (
+    MAX_SPAN,
+    boundaries,
+    literalness,
+    pair_stats,
+    recurring_forms,
+)
 from reader.english.sentence_align import align_features
 
 Pairs = list[tuple[tuple[int, ...], tuple[int, ...]]]
@@ -230,6 +239,88 @@ def test_each_word_has_its_own_literalness(context: Context) -> None:
     assert literal.zh_words["王"] > literal.p0_zh > literal.zh_words["的"]
     assert "物1" not in literal.zh_words  # seen once
     assert literal.zh_unseen > literal.p0_zh  # rare words are content words
+
+
+# -- recurring sentences ---------------------------------------------------------------------
+
+#: A school's rules, each closed in the Chinese by a formula of its own (这是老师说的,
+#: "this is what the teacher said") that the English folds into the rule's sentence.
+#: The last rule is long and the sentence after the formula also has the teacher
+#: saying something: the formula's words are in both English sentences, and the
+#: long one pays more for taking it. The other eight times the formula closes
+#: the sentence before it; that is what attaches it there once more.
+FORMULA = "这是老师说的。"
+RULES = [
+    ("大家要先读书，再写字。", "Everyone must read first and then write"),
+    ("吃完饭不要跑。", "Do not run after eating"),
+    ("雨天不要出门。", "Do not go out on a rainy day"),
+    ("每天都要洗手。", "Wash your hands every day"),
+    ("上课不要睡觉。", "Do not sleep in class"),
+    ("书要放好。", "Put your books away"),
+    ("不要在墙上写字。", "Do not write on the walls"),
+    ("见了人要问好。", "Greet people when you meet them"),
+]
+EVENTS = [
+    ("学生们早上八点到了学校。", "The students arrived at school at eight in the morning."),
+    ("中午大家在院子里吃饭。", "At noon everyone ate in the courtyard."),
+    ("下午下了一场大雨。", "In the afternoon there was a heavy rain."),
+    ("晚上孩子们回家了。", "In the evening the children went home."),
+    ("第二天天气很好。", "The next day the weather was fine."),
+    ("小明画了一只猫。", "Xiaoming drew a cat."),
+    ("小红唱了一首歌。", "Xiaohong sang a song."),
+    ("门口来了一只狗。", "A dog came to the door."),
+]
+SCHOOL_ZH = [
+    *(
+        z
+        for (event, _), (rule, _) in zip(EVENTS, RULES, strict=True)
+        for z in (event, rule, FORMULA)
+    ),
+    "上课的时候大家要认真听讲，不要说话，不要跑。",
+    FORMULA,
+    "老师说，明天要早点来。",
+]
+SCHOOL_EN = [
+    *(
+        e
+        for (_, event), (_, rule) in zip(EVENTS, RULES, strict=True)
+        for e in (event, f"{rule}, said the teacher.")
+    ),
+    "In class everyone must listen carefully, must not talk and must not run, said the teacher.",
+    "The teacher said, come early tomorrow.",
+]
+SCHOOL_GOLD = [
+    *(
+        link
+        for k in range(8)
+        for link in (((3 * k,), (2 * k,)), ((3 * k + 1, 3 * k + 2), (2 * k + 1,)))
+    ),
+    ((24, 25), (16,)),
+    ((26,), (17,)),
+]
+
+
+def test_a_formula_closes_what_it_closes_elsewhere(context: Context) -> None:
+    assert aligned(context, SCHOOL_ZH, SCHOOL_EN) == SCHOOL_GOLD
+
+
+def test_recurring_sentences_learned_from_the_links() -> None:
+    """A sentence seen three times or more is a class of its own; how often it
+    opens a link, against the document's rate, is what starting one there costs."""
+    assert sentence_form(" 这是老师 说的。") == "这是老师说的。"
+    formula = ChineseSentence(7, (), (), frozenset(), "stop", FORMULA)
+    zh = [ChineseSentence(5, (), (), frozenset(), "stop", f"第{k}句。") for k in range(12)]
+    for k in (2, 5, 8, 11):
+        zh[k] = formula
+    assert recurring_forms(zh[:6]) == [""] * 6  # twice is not yet a formula
+    assert recurring_forms(zh)[2] == FORMULA and recurring_forms(zh)[3] == ""
+    en = [EnglishSentence(20, frozenset(), "stop")] * 8
+    # The formula continues the sentence before it three times and opens a link once.
+    links = [(0, 0, 1, 1), (1, 1, 2, 1), (3, 2, 1, 1), (4, 3, 2, 1), (6, 4, 1, 1)]
+    links += [(7, 5, 1, 1), (8, 6, 2, 1), (10, 7, 2, 1)]
+    learned = boundaries(zh, en, links)
+    assert learned.zh_first[FORMULA] > 0 > learned.zh_next[FORMULA]
+    assert "" not in learned.zh_first and not learned.en_first
 
 
 # -- link types -----------------------------------------------------------------------------

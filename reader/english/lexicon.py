@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import numpy as np
@@ -96,6 +96,16 @@ def end_mark(text: str) -> str:
     """
     stripped = text.rstrip()
     return _END_CLASSES.get(stripped[-1:], "none") if stripped else "none"
+
+
+def sentence_form(text: str) -> str:
+    """A sentence's text as its recurrences would repeat it (whitespace dropped).
+
+    A sentence that recurs word for word — a formula that closes a speech, a
+    speaker's tag, a refrain — is attached the same way each time it occurs
+    (:func:`reader.english.scoring.recurring_forms`).
+    """
+    return "".join(text.split())
 
 
 def chinese_marks(text: str) -> list[str]:
@@ -211,6 +221,8 @@ class ChineseSentence:
     keys: frozenset[int]
     #: How the sentence ends (:func:`end_mark`): whether a link may end here.
     end: str = ""
+    #: Its text as a recurrence repeats it (:func:`sentence_form`).
+    form: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,6 +233,7 @@ class EnglishSentence:
     #: Distinct keys: content-word stems, numbers, names.
     keys: frozenset[int]
     end: str = ""
+    form: str = ""
 
 
 class Lexicon:
@@ -252,7 +265,12 @@ class Lexicon:
         names = name_keys_of_words(words)
         self._english_names.update(names)
         keys = self.keys([*content_keys(words), *names, *english_marks(text)])
-        return EnglishSentence(sum(not ch.isspace() for ch in text), keys, end_mark(text))
+        return EnglishSentence(
+            sum(not ch.isspace() for ch in text),
+            keys,
+            end_mark(text),
+            sentence_form(text),
+        )
 
     # -- Chinese ---------------------------------------------------------------------------
 
@@ -333,7 +351,9 @@ class Lexicon:
             texts.append(mark)
         length = sum(not ch.isspace() for ch in text)
         keys = frozenset().union(*words) if words else frozenset()
-        return ChineseSentence(length, tuple(words), tuple(texts), keys, end_mark(text))
+        return ChineseSentence(
+            length, tuple(words), tuple(texts), keys, end_mark(text), sentence_form(text)
+        )
 
     def relearned(self, sentence: ChineseSentence) -> ChineseSentence:
         """``sentence`` with the learned keys of its words added."""
@@ -344,7 +364,7 @@ class Lexicon:
             for w, t in zip(sentence.words, sentence.texts, strict=True)
         )
         keys = frozenset().union(*words) if words else frozenset()
-        return ChineseSentence(sentence.length, words, sentence.texts, keys, sentence.end)
+        return replace(sentence, words=words, keys=keys)
 
     # -- learning ----------------------------------------------------------------------------
 

@@ -28,7 +28,9 @@ link rather than a chance pairing:
 - **ends**: what the marks that end a link's last sentences say about a link
   ending there, and about the two ends going together, learned from the first
   pass's links (:class:`Boundaries`): in a text split at commas as well as full
-  stops, a line ending in a comma is continued in the same link.
+  stops, a line ending in a comma is continued in the same link; and what the
+  same links say about a sentence that recurs word for word (a formula) opening
+  a link or continuing one (:func:`recurring_forms`).
 
 All of this is computed for every state of a band at once (NumPy arrays of
 shape ``(types, rows, width)``).
@@ -116,6 +118,10 @@ class Boundaries:
     same link; ``pair[c, d]`` is ``−log`` of how much more often than chance a
     link's Chinese side ends in ``c`` when its English side ends in ``d`` (a
     question is translated by a question, a quotation closes on both sides).
+    ``zh_first[f]`` and ``zh_next[f]`` are the same for a recurring sentence
+    ``f`` (:func:`recurring_forms`) being the first of its link or continuing
+    the previous sentence's: a formula that closes a speech (*this is what the
+    Lord says*) continues what came before, a speaker's tag may open a link.
     Being relative to the average, they leave the link-type prior its meaning.
     """
 
@@ -124,6 +130,10 @@ class Boundaries:
     en_final: dict[str, float]
     en_inner: dict[str, float]
     pair: dict[tuple[str, str], float]
+    zh_first: dict[str, float] = field(default_factory=dict)
+    zh_next: dict[str, float] = field(default_factory=dict)
+    en_first: dict[str, float] = field(default_factory=dict)
+    en_next: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -442,6 +452,8 @@ def boundaries(
     """
     zh_final, zh_inner = _side_ends([[zh[r].end for r in range(i, i + a)] for i, _, a, _ in links])
     en_final, en_inner = _side_ends([[en[c].end for c in range(j, j + b)] for _, j, _, b in links])
+    zh_first, zh_next = _link_starts(recurring_forms(zh), [(i, a) for i, _, a, _ in links])
+    en_first, en_next = _link_starts(recurring_forms(en), [(j, b) for _, j, _, b in links])
     ends = [(zh[i + a - 1].end, en[j + b - 1].end) for i, j, a, b in links if a and b]
     pair: dict[tuple[str, str], float] = {}
     if ends:
@@ -456,7 +468,40 @@ def boundaries(
                     total + BOUNDARY_STRENGTH
                 )
                 pair[z, e] = -math.log(p * total * total / (pz * pe))
-    return Boundaries(zh_final, zh_inner, en_final, en_inner, pair)
+    return Boundaries(
+        zh_final, zh_inner, en_final, en_inner, pair, zh_first, zh_next, en_first, en_next
+    )
+
+
+#: A sentence whose text occurs this often in a document is a formula
+#: (:func:`recurring_forms`).
+RECURRING = 3
+
+
+def recurring_forms(sentences: Sequence[ChineseSentence] | Sequence[EnglishSentence]) -> list[str]:
+    """Each sentence's text when it recurs (:data:`RECURRING` times or more), else ``""``.
+
+    A formula is attached the same way wherever it occurs, and one occurrence
+    seldom has the evidence to tell which way: the words of *this is what the
+    Lord says* are in the verse before it and in the verse after. The first
+    pass's links, mostly right, say how the document attaches it.
+    """
+    counts = Counter(s.form for s in sentences)
+    return [s.form if s.form and counts[s.form] >= RECURRING else "" for s in sentences]
+
+
+def _link_starts(
+    forms: list[str], spans: list[tuple[int, int]]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """Per recurring form, the cost of starting a link and of continuing one (one side).
+
+    A link's first sentence is the last of the link read backwards; sentences
+    that do not recur (form ``""``) keep no costs of their own.
+    """
+    first, inner = _side_ends([[forms[r] for r in range(s + k - 1, s - 1, -1)] for s, k in spans])
+    first.pop("", None)
+    inner.pop("", None)
+    return first, inner
 
 
 def _side_ends(groups: list[list[str]]) -> tuple[dict[str, float], dict[str, float]]:
@@ -746,6 +791,11 @@ class _EndCosts:
         self.en_final = np.array([boundaries.en_final.get(s.end, 0.0) for s in en] or [0.0])
         self.zh_inner = _prefix([boundaries.zh_inner.get(s.end, 0.0) for s in zh])
         self.en_inner = _prefix([boundaries.en_inner.get(s.end, 0.0) for s in en])
+        zh_open, en_open = recurring_forms(zh), recurring_forms(en)
+        self.zh_first = np.array([boundaries.zh_first.get(o, 0.0) for o in zh_open] or [0.0])
+        self.en_first = np.array([boundaries.en_first.get(o, 0.0) for o in en_open] or [0.0])
+        self.zh_next = _prefix([boundaries.zh_next.get(o, 0.0) for o in zh_open])
+        self.en_next = _prefix([boundaries.en_next.get(o, 0.0) for o in en_open])
         self.pair = np.array(
             [[boundaries.pair.get((z, e), 0.0) for e in en_classes] for z in zh_classes]
         )
@@ -757,11 +807,19 @@ class _EndCosts:
             last = np.clip(self.rows + a - 1, 0, n - 1)
             first = np.minimum(self.rows, n)
             result = result + self.zh_inner[last] - self.zh_inner[first] + self.zh_final[last]
+            after = np.minimum(self.rows + a, n)
+            following = np.minimum(self.rows + 1, n)
+            result = result + self.zh_first[np.minimum(self.rows, n - 1)]
+            result = result + self.zh_next[after] - self.zh_next[following]
         if b:
             last_col = np.clip(self.cols + b - 1, 0, m - 1)
             first_col = np.clip(self.cols, 0, m)
             result = result + self.en_inner[last_col] - self.en_inner[first_col]
             result = result + self.en_final[last_col]
+            after_col = np.clip(self.cols + b, 0, m)
+            following_col = np.clip(self.cols + 1, 0, m)
+            result = result + self.en_first[np.clip(self.cols, 0, m - 1)]
+            result = result + self.en_next[after_col] - self.en_next[following_col]
         if a and b:
             result = result + self.pair[self.zh_class[last], self.en_class[last_col]]
         return result
