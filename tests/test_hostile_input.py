@@ -166,6 +166,22 @@ def test_the_limit_is_100_mb_and_a_60_mb_file_still_reads(tmp_path: Path) -> Non
         read_input(over)
 
 
+def test_a_small_file_is_read_without_a_buffer_of_the_limits_size(tmp_path: Path) -> None:
+    """A document of a few kilobytes took a 100 MB allocation (the limit's) to read."""
+    import tracemalloc
+
+    small = tmp_path / "small.txt"
+    small.write_bytes("正文。\n".encode() * 1000)
+    tracemalloc.start()
+    try:
+        data = read_input(small)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert data == small.read_bytes()
+    assert peak < 1_000_000, peak
+
+
 def _special_targets(tmp_path: Path) -> dict[str, Path]:
     fifo = tmp_path / "out-fifo"
     os.mkfifo(fifo)

@@ -168,7 +168,11 @@ def read_input(path: str | Path, limit: int | None = None) -> bytes:
             _refuse_special(name, info.st_mode)
             if info.st_size > limit:
                 raise _too_large(name, info.st_size, limit)
-            data = handle.read(limit + 1)
+            # As much as the file holds (and a byte more, to see it grow), not a buffer
+            # of ``limit`` bytes for a file of a few: a 100 MB allocation per document.
+            data = handle.read(info.st_size + 1)
+            if len(data) > info.st_size:
+                data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise DocumentError(f"{name}: cannot read ({exc.strerror or exc})") from None
     if len(data) > limit:  # it grew while being read
