@@ -6,6 +6,7 @@ import csv
 import json
 import sqlite3
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -80,6 +81,22 @@ def test_words_above_an_hsk_level(party_building: Document, annotator: Annotator
     assert all(annotator.hsk.level(w.word) == 7 for w in listed_only)
     with pytest.raises(ReaderError, match="HSK level 9"):
         words_above(party_building, 9, annotator)
+
+
+def test_words_above_come_from_the_annotation_cache_the_second_time(
+    party_building: Document,
+    make_annotator: Callable[..., Annotator],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The whole document is annotated at once and kept: the next list cuts nothing."""
+    first = words_above(party_building, 6, make_annotator())
+    again = make_annotator()
+
+    def no_cutting(text: str) -> list[str]:
+        raise AssertionError(f"cut again: {text[:20]}")
+
+    monkeypatch.setattr(again.segmenter, "cut", no_cutting)
+    assert words_above(party_building, 6, again) == first
 
 
 def _entries() -> list[vocab.VocabEntry]:

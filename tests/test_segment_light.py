@@ -112,3 +112,23 @@ def test_the_first_run_writes_jiebas_own_words_after_the_load(tmp_path: Path) ->
     assert light.cut("那时候示范区建设") == segmenter.cut("那时候示范区建设")
     assert light._tokenizer is None
     segmenter.keep_table()  # once only: nothing more to write
+
+
+def test_many_short_texts_load_the_dictionary(aq: Document, tmp_path: Path) -> None:
+    """A whole book a sentence at a time (a word list of it) is not cut from the table: a
+    query per prefix, about four times slower than the loaded dictionary past its load."""
+    from reader.language.segment import LIGHT_BUDGET
+
+    Segmenter(splits_path=tmp_path / "s.tsv").start()  # the table exists
+    segmenter = Segmenter(splits_path=tmp_path / "s.tsv")
+    full = Segmenter(splits_path=tmp_path / "s.tsv")
+    full.start()
+    texts = [s.text for s in aq.sentences()] * 3  # a short story three times over
+    assert sum(map(len, texts)) > LIGHT_BUDGET
+    cut = 0
+    for text in texts:
+        assert segmenter.cut(text) == full.cut(text)
+        cut += len(text)
+        if cut <= LIGHT_BUDGET // 2:
+            assert segmenter._tokenizer is None  # a screen or two: from the table
+    assert segmenter._tokenizer is not None

@@ -51,7 +51,31 @@ def words_above(
     """
     if not 0 <= level <= BAND:
         raise ReaderError(f"HSK level {level}: choose 0 to {BAND} (7 is the 7-9 band)")
+    _annotate_all(doc, annotator)
     return list(_words_above(doc, level, annotator, unlisted, style))
+
+
+def _annotate_all(doc: Document, annotator: Annotator) -> None:
+    """Every sentence annotated before the words are read in order: from the annotation
+    cache when an export or an earlier list did it, else at once on every core
+    (:func:`reader.language.parallel.annotate_texts`), and kept for next time. A
+    sentence at a time, a novel took 7–15 s, cut from jieba's table on disk (its
+    dictionary was never loaded for so many short texts)."""
+    from reader.language.annotation_cache import AnnotationCache
+    from reader.language.parallel import annotate_texts, worker_count
+
+    cache = AnnotationCache(annotator)
+    primed = cache.load(doc.source_sha256)
+    todo = list(dict.fromkeys(s.text for s in doc.sentences() if s.text and s.text not in primed))
+    made: dict[str, tuple[Token, ...]] = {}
+    if todo:
+        annotator.start()
+        if worker_count(sum(len(t) for t in todo)) > 1:
+            made = annotate_texts(annotator, todo)
+        else:
+            made = {text: tuple(annotator.annotate(text)) for text in todo}
+        cache.save(doc.source_sha256, primed, made)
+    annotator.prime({**primed, **made} if made else primed)
 
 
 def _words_above(
