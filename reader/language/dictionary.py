@@ -25,6 +25,7 @@ from pathlib import Path
 
 from reader.errors import ReaderError
 from reader.store.atomic import atomic_path
+from reader.store.built_db import built_database
 from reader.store.faults import is_damaged, sqlite_problem, warn
 from reader.store.paths import cache_dir
 
@@ -202,43 +203,34 @@ def _save_headwords(words: Headwords, path: Path) -> None:
 
 
 def _build_index(data: Path, target: Path) -> None:
-    with atomic_path(target) as temp:
-        db = sqlite3.connect(temp)
-        try:
-            db.executescript(
-                """
-                PRAGMA journal_mode = OFF;
-                PRAGMA synchronous = OFF;
-                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
-                CREATE TABLE entries (id INTEGER PRIMARY KEY, trad TEXT, simp TEXT,
-                                      pinyin TEXT, senses TEXT);
-                CREATE TABLE forms (form TEXT NOT NULL, id INTEGER NOT NULL);
-                """
-            )
-            rows = list(_parse(data))
-            db.executemany(
-                "INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
-                ((i, *row) for i, row in enumerate(rows)),
-            )
-            # Rows in file order, the index built once at the end: SQLite sorts in C,
-            # which is half the time of sorting 250,000 pairs here and inserting them
-            # into a keyed table (the first run ever waits for this).
-            db.executemany(
-                "INSERT INTO forms VALUES (?, ?)",
-                (
-                    (form, i)
-                    for i, (trad, simp, _, _) in enumerate(rows)
-                    for form in ((simp,) if simp == trad else (simp, trad))
-                ),
-            )
-            db.execute("CREATE INDEX forms_form ON forms (form, id)")
-            db.executemany(
-                "INSERT INTO meta VALUES (?, ?)",
-                [("format", _FORMAT), ("entries", str(len(rows)))],
-            )
-            db.commit()
-        finally:
-            db.close()
+    schema = """
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+        CREATE TABLE entries (id INTEGER PRIMARY KEY, trad TEXT, simp TEXT,
+                              pinyin TEXT, senses TEXT);
+        CREATE TABLE forms (form TEXT NOT NULL, id INTEGER NOT NULL);
+    """
+    with built_database(target, schema) as db:
+        rows = list(_parse(data))
+        db.executemany(
+            "INSERT INTO entries VALUES (?, ?, ?, ?, ?)",
+            ((i, *row) for i, row in enumerate(rows)),
+        )
+        # Rows in file order, the index built once at the end: SQLite sorts in C,
+        # which is half the time of sorting 250,000 pairs here and inserting them
+        # into a keyed table (the first run ever waits for this).
+        db.executemany(
+            "INSERT INTO forms VALUES (?, ?)",
+            (
+                (form, i)
+                for i, (trad, simp, _, _) in enumerate(rows)
+                for form in ((simp,) if simp == trad else (simp, trad))
+            ),
+        )
+        db.execute("CREATE INDEX forms_form ON forms (form, id)")
+        db.executemany(
+            "INSERT INTO meta VALUES (?, ?)",
+            [("format", _FORMAT), ("entries", str(len(rows)))],
+        )
 
 
 def _open_index(data: Path, path: Path) -> sqlite3.Connection:

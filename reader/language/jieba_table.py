@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from reader.errors import ReaderError
-from reader.store.atomic import atomic_path
+from reader.store.built_db import built_database
 from reader.store.paths import cache_dir
 
 if TYPE_CHECKING:
@@ -49,23 +49,14 @@ def table_path(folder: Path | None = None) -> Path:
 
 def build(tokenizer: jieba.Tokenizer | Pristine, target: Path) -> None:
     """Write a freshly initialised tokenizer's dictionary (before any word is added)."""
-    with atomic_path(target) as temp:
-        db = sqlite3.connect(temp)
-        try:
-            db.executescript(
-                """
-                PRAGMA journal_mode = OFF;
-                PRAGMA synchronous = OFF;
-                CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER) WITHOUT ROWID;
-                CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER);
-                """
-            )
-            # In key order: SQLite then appends to its b-tree instead of splitting pages.
-            db.executemany("INSERT INTO freq VALUES (?, ?)", sorted(tokenizer.FREQ.items()))
-            db.execute("INSERT INTO meta VALUES ('total', ?)", (tokenizer.total,))
-            db.commit()
-        finally:
-            db.close()
+    schema = """
+        CREATE TABLE freq (word TEXT PRIMARY KEY, freq INTEGER) WITHOUT ROWID;
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER);
+    """
+    with built_database(target, schema) as db:
+        # In key order: SQLite then appends to its b-tree instead of splitting pages.
+        db.executemany("INSERT INTO freq VALUES (?, ?)", sorted(tokenizer.FREQ.items()))
+        db.execute("INSERT INTO meta VALUES ('total', ?)", (tokenizer.total,))
 
 
 @dataclass(frozen=True, slots=True)

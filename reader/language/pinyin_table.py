@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.store.atomic import atomic_path
+from reader.store.built_db import built_database
 from reader.store.paths import cache_dir
 
 #: Changed when the file's layout changes: an older file is then built again.
@@ -62,37 +62,26 @@ def build(target: Path) -> None:
     """Write pypinyin's phrase and character readings to ``target`` (about a second)."""
     from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
-    with atomic_path(target) as temp:
-        db = sqlite3.connect(temp)
-        try:
-            db.executescript(
-                """
-                PRAGMA journal_mode = OFF;
-                PRAGMA synchronous = OFF;
-                CREATE TABLE phrases (word TEXT PRIMARY KEY, reading TEXT) WITHOUT ROWID;
-                CREATE TABLE chars (ch TEXT PRIMARY KEY, reading TEXT) WITHOUT ROWID;
-                CREATE TABLE conversions (kind TEXT, key TEXT, value TEXT,
-                                          PRIMARY KEY (kind, key)) WITHOUT ROWID;
-                """
-            )
-            # Sorted first: inserting in key order keeps SQLite's b-tree build linear.
-            db.executemany(
-                "INSERT INTO phrases VALUES (?, ?)",
-                sorted(
-                    (word, " ".join(item[0] for item in readings))
-                    for word, readings in PHRASES_DICT.items()
-                ),
-            )
-            db.executemany(
-                "INSERT INTO chars VALUES (?, ?)",
-                sorted(
-                    (chr(code), readings.split(",")[0]) for code, readings in PINYIN_DICT.items()
-                ),
-            )
-            db.executemany("INSERT INTO conversions VALUES (?, ?, ?)", _conversions(PINYIN_DICT))
-            db.commit()
-        finally:
-            db.close()
+    schema = """
+        CREATE TABLE phrases (word TEXT PRIMARY KEY, reading TEXT) WITHOUT ROWID;
+        CREATE TABLE chars (ch TEXT PRIMARY KEY, reading TEXT) WITHOUT ROWID;
+        CREATE TABLE conversions (kind TEXT, key TEXT, value TEXT,
+                                  PRIMARY KEY (kind, key)) WITHOUT ROWID;
+    """
+    with built_database(target, schema) as db:
+        # Sorted first: inserting in key order keeps SQLite's b-tree build linear.
+        db.executemany(
+            "INSERT INTO phrases VALUES (?, ?)",
+            sorted(
+                (word, " ".join(item[0] for item in readings))
+                for word, readings in PHRASES_DICT.items()
+            ),
+        )
+        db.executemany(
+            "INSERT INTO chars VALUES (?, ?)",
+            sorted((chr(code), readings.split(",")[0]) for code, readings in PINYIN_DICT.items()),
+        )
+        db.executemany("INSERT INTO conversions VALUES (?, ?, ?)", _conversions(PINYIN_DICT))
 
 
 def _conversions(chars: dict[int, str]) -> Iterator[tuple[str, str, str]]:
