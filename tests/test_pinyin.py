@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.document import Document
 from reader.hanzi import is_hanzi
 from reader.language.annotate import Annotator
 from reader.language.pinyin import to_numbers, tone_of
@@ -106,3 +107,20 @@ def test_yi_bu_sandhi_is_an_option(
 
 def test_tone_of() -> None:
     assert [tone_of(s) for s in ["mā", "má", "mǎ", "mà", "ma"]] == [1, 2, 3, 4, 5]
+
+
+def test_toneless_is_pypinyins_normal_style_of_the_whole_text(aq: Document) -> None:
+    """Put together from pypinyin's own segments, each converted once: the same string as
+    converting the text whole, sentence by sentence, paragraph by paragraph, odd input."""
+    from pypinyin import Style, lazy_pinyin
+
+    from reader.language.pinyin import toneless
+
+    odd = ["", " ", "abc 中文 123", "Ｑ哥", "〇一二", "𠀀字", "女儿绿", "银行行长", "\n重要\t的事"]
+    texts = [s.text for s in aq.sentences()] + [p.text for p in aq.paragraphs()] + odd
+    differ = [
+        t
+        for t in texts
+        if toneless(t) != "".join(lazy_pinyin(t, style=Style.NORMAL, errors="ignore"))
+    ]
+    assert differ == []
