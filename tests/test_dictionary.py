@@ -136,3 +136,23 @@ def test_headwords_are_kept_for_the_next_run_and_a_damaged_copy_is_read_again(
         assert Dictionary(index_dir=tmp_path).headwords == fresh
         assert marshal.loads(kept.read_bytes())[0] == fresh.forms  # written again, whole
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+
+def test_a_forked_worker_opens_its_own_connection(tmp_path: Path) -> None:
+    """A book annotated on every core: the workers look words up through connections of
+    their own (SQLite's rule: a connection never crosses a fork), the parent's untouched."""
+    parent = Dictionary(index_dir=tmp_path)
+    parent.open()
+    before = parent._db
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the worker
+        os.close(read)
+        ok = parent._rows("重要") and parent._db is not before and parent._inherited is before
+        os.write(write, b"1" if ok else b"0")
+        os._exit(0)
+    os.close(write)
+    answer = os.read(read, 1)
+    os.waitpid(pid, 0)
+    assert answer == b"1"
+    assert parent._db is before and parent.lookup("重要")[0].pinyin == "zhòng yào"

@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import importlib.util
 import marshal
+import os
 import re
 import sqlite3
 import tempfile
@@ -288,6 +289,10 @@ class Dictionary:
         self._data_file = data_file
         self._index_dir = index_dir
         self._db: sqlite3.Connection | None = None
+        #: The process that opened ``_db``: a worker forked from it opens its own.
+        self._opened_in = 0
+        #: A forked worker's copy of its parent's connection: never used, never closed.
+        self._inherited: sqlite3.Connection | None = None
         self._digest: str | None = None
         self._lock = threading.Lock()
         self.lookup = lru_cache(maxsize=65536)(self._lookup)
@@ -302,10 +307,18 @@ class Dictionary:
         return (self._index_dir or cache_dir()) / f"cc-cedict-{self._digest}-v{_FORMAT}.sqlite"
 
     def open(self) -> None:
-        """Open the index, building it first if needed (about a second, once)."""
+        """Open the index, building it first if needed (about a second, once).
+
+        In a worker process forked after the index was opened (a book annotated on
+        every core), a connection of its own: an SQLite connection must not be used
+        across a fork. The parent's copy is kept as it is, not closed: closing it
+        here could release what the parent's holds."""
         with self._lock:
+            if self._db is not None and self._opened_in != os.getpid():
+                self._inherited, self._db = self._db, None
             if self._db is None:
                 self._db = self._connect()
+                self._opened_in = os.getpid()
 
     def _connect(self) -> sqlite3.Connection:
         """The index in the cache folder; rebuilt if damaged, kept in memory if the folder
@@ -328,7 +341,7 @@ class Dictionary:
         return _memory_index(data, path.name)
 
     def _rows(self, word: str) -> list[tuple[str, str, str, str]]:
-        if self._db is None:
+        if self._db is None or self._opened_in != os.getpid():
             self.open()
         with self._lock:
             assert self._db is not None
