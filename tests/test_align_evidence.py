@@ -12,7 +12,9 @@ learns from a document:
   overlap, so the commonest words are not paired with the commonest keys;
 - per-word literalness: how often a pass's links found each word;
 - recurring sentences: a formula that recurs word for word is attached the
-  way the document's first pass attaches it elsewhere.
+  way the document's first pass attaches it elsewhere;
+- occurrences, not sets: within a link a word said twice needs two
+  translations, so a speech formula goes with the sentence that repeats it.
 
 The 2–2 test guards the link types the search allows: a clause that the
 English moves into the previous sentence makes two Chinese and two English
@@ -321,6 +323,48 @@ def test_recurring_sentences_learned_from_the_links() -> None:
     learned = boundaries(zh, en, links)
     assert learned.zh_first[FORMULA] > 0 > learned.zh_next[FORMULA]
     assert "" not in learned.zh_first and not learned.en_first
+
+
+# -- occurrences ----------------------------------------------------------------------------
+
+#: 国王说 ("the king said", 1) could close the long opening sentence or open the
+#: king's order; both English neighbours have *king*, and length would give it to the
+#: order (2), whose English is long. Only the first English sentence has *king*
+#: twice, for the two 国王 of sentences 0 and 1.
+KING_ZH = [
+    "国王把全国各地所有的士兵们都叫到了京城的宫里来。",
+    "国王说。",
+    "国王命令你们明天去河边打仗。",
+    "士兵们听了都很害怕。",
+    "一个老兵站起来问国王。",
+    "国王为什么要打仗？",
+    "国王回答。",
+    "敌人烧了我们的村子。",
+    "老兵不再说话了。",
+    "第二天士兵们都去了河边。",
+]
+KING_EN = [
+    "The king called them; the king declared:",
+    "The king orders that tomorrow morning at first light you must all go down and fight "
+    "by the river.",
+    "The soldiers were all afraid when they heard it.",
+    "An old soldier stood up and asked the king why the king wanted a war.",
+    "The king answered: the enemy has burned our village.",
+    "The old soldier said no more.",
+    "The next day all the soldiers went to the river.",
+]
+
+
+def test_a_word_said_twice_needs_two_translations(context: Context) -> None:
+    assert aligned(context, KING_ZH, KING_EN) == [
+        ((0, 1), (0,)),
+        ((2,), (1,)),
+        ((3,), (2,)),
+        ((4, 5), (3,)),
+        ((6, 7), (4,)),
+        ((8,), (5,)),
+        ((9,), (6,)),
+    ]
 
 
 # -- link types -----------------------------------------------------------------------------

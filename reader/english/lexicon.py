@@ -234,6 +234,14 @@ class EnglishSentence:
     keys: frozenset[int]
     end: str = ""
     form: str = ""
+    #: One key per occurrence, sorted (a key said twice is here twice): the
+    #: evidence counts occurrences, so that a second *Lord* needs a second 主
+    #: (empty: each key once, as in :attr:`keys`).
+    occurrences: tuple[int, ...] = ()
+
+    def key_occurrences(self) -> tuple[int, ...]:
+        """:attr:`occurrences`, or each key once where none were recorded."""
+        return self.occurrences or tuple(sorted(self.keys))
 
 
 class Lexicon:
@@ -264,12 +272,15 @@ class Lexicon:
         words = english_words(text)
         names = name_keys_of_words(words)
         self._english_names.update(names)
-        keys = self.keys([*content_keys(words), *names, *english_marks(text)])
+        occurrences = sorted(
+            self.key(k) for k in [*content_keys(words), *names, *english_marks(text)]
+        )
         return EnglishSentence(
             sum(not ch.isspace() for ch in text),
-            keys,
+            frozenset(occurrences),
             end_mark(text),
             sentence_form(text),
+            tuple(occurrences),
         )
 
     # -- Chinese ---------------------------------------------------------------------------

@@ -21,6 +21,9 @@ link rather than a chance pairing:
   also per word once a pass has linked it (:func:`literalness`: a name is
   nearly always translated, a particle's dictionary senses almost never). The
   log-likelihood ratio of the found/not-found counts is the lexical evidence.
+  Occurrences are counted, not sets: a word's second occurrence in a link is
+  found only if the other side has two for it, at the chance of a second find
+  given a first (:data:`LEVELS`, :func:`_chance_tails`).
   Because ``p_r`` grows with ``L``, a merged candidate is paid less per found
   word than a small one: merging must find more than chance would. Marks that
   survive translation (``?``, ``!``, quotation marks) are words too
@@ -40,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -186,28 +189,48 @@ def _ratio(zh: Sequence[ChineseSentence], en: Sequence[EnglishSentence]) -> floa
 
 # -- sentence-pair evidence on a band ------------------------------------------------------
 
-#: Words (Chinese) or keys (English) of a sentence that the evidence tracks: one bit
-#: each in a 64-bit mask, so that a merged candidate's found words are an exact
-#: bitwise OR of its sentence pairs' (a word found twice counts once).
+#: Words (Chinese) or key occurrences (English) of a sentence that the evidence
+#: tracks: one bit each in a 64-bit mask, so that a merged candidate's evidence is
+#: exact bitwise arithmetic on its sentence pairs' masks.
 MASK_BITS = 64
+#: Occurrences the evidence counts up to. Within a link each occurrence of a word
+#: needs an occurrence of its own on the other side: the second 耶和华 of a link is
+#: found only if its English has *Lord* twice, and a second *Lord* only if the
+#: Chinese has a second word that says it. Otherwise one *Lord* confirms 耶和华 in
+#: every Chinese sentence it is merged with, and a formula (*saith the Lord*) finds
+#: the same words in either neighbour. Counts above this many are this many (a
+#: third occurrence needs two): counting to three was no better and a fifth slower.
+LEVELS = 2
 _NIBBLE_BITS = np.array([[(v >> t) & 1 for v in range(16)] for t in range(4)], dtype=np.float64)
+
+Planes = list[UIntArray]
 
 
 @dataclass(frozen=True, slots=True)
 class PairStats:
-    """Which words of each sentence pair in a band found each other, and how rare that is."""
+    """How often the words of each sentence pair in a band find each other, and how rare that is.
+
+    Counts are kept as threshold planes: plane ``q`` of a count has bit ``t``
+    where word ``t``'s count is at least ``q + 1``, so that summing the counts
+    of a merged candidate is bitwise (:func:`_add_counts`).
+    """
 
     band: Band
-    #: Bit ``t`` of ``zh_mask[i, k]``: word ``t`` of Chinese sentence ``i`` has a key in
-    #: English sentence ``lo[i] + k``.
+    #: Bit ``t`` of ``zh_mask[q, i, k]``: word ``t`` of Chinese sentence ``i`` has ``q + 1``
+    #: or more occurrences in English sentence ``lo[i] + k`` (of its most frequent key there).
     zh_mask: UIntArray
-    #: Bit ``t`` of ``en_mask[i, k]``: key ``t`` of that English sentence is a key of ``i``.
+    #: Bit ``t`` of ``en_mask[q, i, k]``: occurrence ``t`` of that English sentence's keys
+    #: is a key of ``q + 1`` or more words of ``i``.
     en_mask: UIntArray
-    #: ``zh_chance[i, t]``: how often word ``t`` of ``i`` is found in the English
-    #: sentences around its translation (its chance of being found in a wrong one).
+    #: Bit ``t`` of ``zh_rank[q, r, i]``: word ``t`` of sentence ``i + r`` is at least
+    #: the ``q + 2``-th occurrence of its word in a link that starts at sentence ``i``.
+    zh_rank: UIntArray
+    en_rank: UIntArray
+    #: ``zh_chance[q, i, t]``: how often word ``t`` of ``i`` is found ``q + 1`` or more
+    #: times in one English sentence around its translation (its chance in a wrong one).
     zh_chance: FloatArray
     en_chance: FloatArray
-    #: Words (keys) per sentence that have a bit.
+    #: Words (key occurrences) per sentence that have a bit.
     zh_bits: FloatArray
     en_bits: FloatArray
 
@@ -215,27 +238,83 @@ class PairStats:
 def pair_stats(
     zh: Sequence[ChineseSentence], en: Sequence[EnglishSentence], band: Band
 ) -> PairStats:
-    """Found-word masks of every sentence pair in ``band``, and local chance rates.
+    """Occurrence-count masks of every sentence pair in ``band``, ranks, and local chance rates.
 
     Done with postings, not pair by pair: each key's English sentences (and
-    Chinese ones) are one Python integer used as a bitset, each Chinese word's
-    English sentences the OR of its keys' (once per distinct word), and a
-    band row is read off those bitsets and turned into per-pair masks by NumPy.
+    Chinese ones) that have it at least ``q + 1`` times are one Python integer
+    used as a bitset, each Chinese word's the OR of its keys' (once per
+    distinct word), and a band row is read off those bitsets and turned into
+    per-pair masks by NumPy.
     """
     n, m = len(zh), len(en)
     rows = max(n, 1)
-    zh_mask = np.zeros((rows, band.width), dtype=np.uint64)
-    en_mask = np.zeros((rows, band.width), dtype=np.uint64)
-    en_postings: dict[int, int] = {}
-    for j, sentence in enumerate(en):
-        for key in sentence.keys:
-            en_postings[key] = en_postings.get(key, 0) | (1 << j)
+    zh_mask = np.zeros((LEVELS, rows, band.width), dtype=np.uint64)
+    en_mask = np.zeros((LEVELS, rows, band.width), dtype=np.uint64)
+    en_items = [s.key_occurrences()[:MASK_BITS] for s in en]
+    en_postings = _postings([[(k,) for k in s.key_occurrences()] for s in en])
     _fill_zh_masks(zh, band, en_postings, zh_mask, m)
-    _fill_en_masks(zh, en, band, frozenset(en_postings), en_mask)
+    vocabulary = frozenset(en_postings[0])
+    known: dict[frozenset[int], frozenset[int]] = {}
+    zh_items = [[known.setdefault(w, w & vocabulary) for w in s.words] for s in zh]
+    _fill_en_masks(en_items, band, _postings(zh_items), en_mask, n)
+    zh_rank = _ranks([s.words[:MASK_BITS] for s in zh])
+    en_rank = _ranks(en_items)
     zh_count = np.array([min(MASK_BITS, len(s.words)) for s in zh] or [0], dtype=np.float64)
-    en_count = np.array([min(MASK_BITS, len(s.keys)) for s in en] or [0], dtype=np.float64)
-    zh_chance, en_chance = _local_chance(band, zh_mask, en_mask, n, m)
-    return PairStats(band, zh_mask, en_mask, zh_chance, en_chance, zh_count, en_count)
+    en_count = np.array([len(items) for items in en_items] or [0], dtype=np.float64)
+    zh_own = _multiplicity([s.words[:MASK_BITS] for s in zh])
+    en_own = _multiplicity(en_items)
+    zh_chance, en_chance = _local_chance(band, zh_mask, en_mask, (zh_own, en_own), m)
+    return PairStats(
+        band, zh_mask, en_mask, zh_rank, en_rank, zh_chance, en_chance, zh_count, en_count
+    )
+
+
+def _postings(sentences: Sequence[Sequence[Iterable[int]]]) -> list[dict[int, int]]:
+    """``out[q][key]``: the sentences (bits of an int) where ``q + 1`` or more of the
+    sentence's items (key sets) have ``key``."""
+    out: list[dict[int, int]] = [{} for _ in range(LEVELS)]
+    first = out[0]
+    for s, items in enumerate(sentences):
+        bit = 1 << s
+        counts = Counter(k for keys in items for k in keys)
+        for key in counts:
+            first[key] = first.get(key, 0) | bit
+        for key, count in counts.items():
+            for q in range(1, min(count, LEVELS)):
+                out[q][key] = out[q].get(key, 0) | bit
+    return out
+
+
+def _ranks(sentences: Sequence[Sequence[Hashable]]) -> UIntArray:
+    """``out[q, r, s]``: the bits of sentence ``s + r`` that are at least the ``q + 2``-th
+    occurrence of their item in sentences ``s … s + r`` (a link that starts at ``s``).
+
+    Items are a Chinese word's key set (words that say the same compete for the
+    same English) or an English key. With every occurrence sorted by (item,
+    sentence, bit), an occurrence's rank in a link is its place in that order
+    less the place of its item's first occurrence from the link's start on.
+    """
+    n = max(1, len(sentences))
+    out = np.zeros((LEVELS - 1, MAX_SPAN, n), dtype=np.uint64)
+    numbers: dict[Hashable, int] = {}
+    item = np.array(
+        [numbers.setdefault(x, len(numbers)) for items in sentences for x in items], np.int64
+    )
+    if not len(item):
+        return out
+    sentence = np.repeat(np.arange(len(sentences)), [len(items) for items in sentences])
+    bit = np.concatenate([np.arange(len(items)) for items in sentences]).astype(np.uint64)
+    order = np.lexsort((bit, sentence, item))
+    item, sentence, bit = item[order], sentence[order], bit[order]
+    keys = item * (n + 1) + sentence
+    place = np.arange(len(item))
+    for r in range(MAX_SPAN):
+        start = sentence - r
+        rank = place - np.searchsorted(keys, item * (n + 1) + start, side="left")
+        for q in range(LEVELS - 1):
+            chosen = (start >= 0) & (rank > q)
+            np.bitwise_or.at(out[q, r], start[chosen], np.uint64(1) << bit[chosen])
+    return out
 
 
 _SHIFTS = np.arange(MASK_BITS, dtype=np.uint64)
@@ -254,56 +333,104 @@ def _transpose(bitsets: Sequence[int], span: int) -> UIntArray:
 
 
 def _fill_zh_masks(
-    zh: Sequence[ChineseSentence], band: Band, postings: dict[int, int], out: UIntArray, m: int
+    zh: Sequence[ChineseSentence],
+    band: Band,
+    postings: list[dict[int, int]],
+    out: UIntArray,
+    m: int,
 ) -> None:
-    found: dict[frozenset[int], int] = {}
+    found: dict[frozenset[int], list[int]] = {}
     for i, sentence in enumerate(zh):
         lo = int(band.lo[i])
         first, last = max(0, lo), min(m, lo + band.width)
         if first >= last or not sentence.words:
             continue
         window = (1 << (last - first)) - 1
-        bitsets = []
+        bitsets: list[list[int]] = [[] for _ in range(LEVELS)]
         for word in sentence.words[:MASK_BITS]:
             sentences = found.get(word)
             if sentences is None:
-                sentences = 0
-                for key in word:
-                    sentences |= postings.get(key, 0)
-                found[word] = sentences
-            bitsets.append((sentences >> first) & window)
-        out[i, first - lo : last - lo] = _transpose(bitsets, last - first)
+                sentences = found[word] = [_any_posting(level, word) for level in postings]
+            for q in range(LEVELS):
+                bitsets[q].append((sentences[q] >> first) & window)
+        for q in range(LEVELS):
+            if q == 0 or any(bitsets[q]):
+                out[q, i, first - lo : last - lo] = _transpose(bitsets[q], last - first)
+
+
+def _any_posting(postings: dict[int, int], keys: frozenset[int]) -> int:
+    """The sentences that have any of ``keys`` (often enough, for a level's postings)."""
+    sentences = 0
+    for key in keys:
+        sentences |= postings.get(key, 0)
+    return sentences
 
 
 def _fill_en_masks(
-    zh: Sequence[ChineseSentence],
-    en: Sequence[EnglishSentence],
+    en_items: Sequence[Sequence[int]],
     band: Band,
-    vocabulary: frozenset[int],
+    postings: list[dict[int, int]],
     out: UIntArray,
+    n: int,
 ) -> None:
-    n = len(zh)
-    postings: dict[int, int] = {}
-    for i, sentence in enumerate(zh):
-        for key in sentence.keys & vocabulary:
-            postings[key] = postings.get(key, 0) | (1 << i)
     lo = band.lo[:n]
     ends = lo + band.width
-    for j, english in enumerate(en):
+    for j, items in enumerate(en_items):
         # The band rows that hold column j: a contiguous run, as lo never decreases.
         first = int(np.searchsorted(ends, j, side="right"))
         last = int(np.searchsorted(lo, j, side="right"))
-        if first >= last or not english.keys:
+        if first >= last or not items:
             continue
         window = (1 << (last - first)) - 1
-        bitsets = [(postings.get(k, 0) >> first) & window for k in sorted(english.keys)[:MASK_BITS]]
         rows = np.arange(first, last)
-        out[rows, j - lo[first:last]] = _transpose(bitsets, last - first)
+        for q, level in enumerate(postings):
+            bitsets = [(level.get(k, 0) >> first) & window for k in items]
+            if q == 0 or any(bitsets):
+                out[q, rows, j - lo[first:last]] = _transpose(bitsets, last - first)
+
+
+def _add_counts(x: Planes, y: Planes) -> Planes:
+    """The threshold planes of the sum of two counts given as threshold planes.
+
+    The sum is at least ``q`` where one count is at least ``u`` and the other
+    at least ``q − u``; it saturates at :data:`LEVELS`.
+    """
+    out = []
+    for q in range(1, LEVELS + 1):
+        plane = x[q - 1] | y[q - 1]
+        for u in range(1, q):
+            plane = plane | (x[u - 1] & y[q - u - 1])
+        out.append(plane)
+    return out
+
+
+def _rank_classes(counts: Planes, ranks: Planes) -> Planes:
+    """``out[q]``: the bits that are the ``q + 1``-th occurrence of their item and are found.
+
+    The ``q + 1``-th occurrence of a word in a link is found when the other side
+    has ``q + 1`` occurrences for it; the last class holds every later one too.
+    """
+    out = []
+    for q in range(LEVELS):
+        plane = counts[q]
+        if q:
+            plane = plane & ranks[q - 1]
+        if q < LEVELS - 1:
+            plane = plane & ~ranks[q]
+        out.append(plane)
+    return out
 
 
 def _bit(masks: UIntArray, t: int) -> UIntArray:
     result: UIntArray = (masks >> np.uint64(t)) & np.uint64(1)
     return result
+
+
+def _unpacked(masks: UIntArray) -> FloatArray:
+    """``out[..., t]``: bit ``t`` of each mask, as 0.0 or 1.0."""
+    as_bytes = np.ascontiguousarray(masks).view(np.uint8).reshape(*masks.shape, 8)
+    bits: FloatArray = np.unpackbits(as_bytes, axis=-1, bitorder="little").astype(np.float64)
+    return bits
 
 
 def _bit_counts(masks: UIntArray) -> FloatArray:
@@ -320,32 +447,85 @@ def _highest_bit(masks: UIntArray) -> int:
     return combined.bit_length()
 
 
-def _local_chance(
-    band: Band, zh_mask: UIntArray, en_mask: UIntArray, n: int, m: int
-) -> tuple[FloatArray, FloatArray]:
-    """How often each word is found among the sentences of its band row (or column).
+def _multiplicity(sentences: Sequence[Sequence[Hashable]]) -> FloatArray:
+    """``out[s, t]``: how often bit ``t``'s item occurs in sentence ``s`` itself."""
+    out = np.zeros((max(1, len(sentences)), MASK_BITS))
+    for s, items in enumerate(sentences):
+        counts = Counter(items)
+        out[s, : len(items)] = [counts[item] for item in items]
+    return out
 
-    One finding is discounted as the word's own translation; the rest is what a
-    wrong neighbour would show. Neighbours share names and topic words more than
+
+def _local_chance(
+    band: Band,
+    zh_mask: UIntArray,
+    en_mask: UIntArray,
+    own: tuple[FloatArray, FloatArray],
+    m: int,
+) -> tuple[FloatArray, FloatArray]:
+    """How often each word is found (``q + 1`` times) among the sentences of its band row.
+
+    One finding is discounted as the word's own translation, which has ``q + 1``
+    matches where the word's own sentence has it ``q + 1`` times (``own``, per
+    side); the rest is what a wrong neighbour would show. Neighbours share names and topic words more than
     far-apart sentences do, and a band around the path holds exactly the
     neighbours a link competes with.
     """
-    cols = band.columns()[: zh_mask.shape[0]]
+    cols = band.columns()[: zh_mask.shape[1]]
     inside = (cols >= 0) & (cols < m)
     cells_per_row = np.maximum(1.0, inside.sum(axis=1).astype(np.float64))
     flat_cols = np.clip(cols, 0, max(0, m - 1))[inside]
     cells_per_col = np.bincount(flat_cols, minlength=max(m, 1)).astype(np.float64)
-    # Bits no sentence uses are never found: their chance is the floor, computed once.
-    zh_found = _bit_counts(zh_mask)
-    zh_chance = (np.maximum(zh_found - 1, 0) + 0.5) / (cells_per_row[:, None] + 1)
-    inside_masks = en_mask[inside]
-    en_found = np.zeros((max(m, 1), MASK_BITS))
-    for t in range(_highest_bit(inside_masks)):
-        en_found[:, t] = np.bincount(
-            flat_cols, weights=_bit(inside_masks, t).astype(np.float64), minlength=max(m, 1)
-        )
-    en_chance = (np.maximum(en_found - 1, 0) + 0.5) / (np.maximum(cells_per_col, 1)[:, None] + 1)
+    zh_own, en_own = own
+    zh_chance = np.empty((LEVELS, zh_mask.shape[1], MASK_BITS))
+    en_chance = np.empty((LEVELS, max(m, 1), MASK_BITS))
+    for q in range(LEVELS):
+        zh_found = _bit_counts(zh_mask[q])
+        zh_found = zh_found - (zh_own[: len(zh_found)] > q)
+        zh_chance[q] = (np.maximum(zh_found, 0) + 0.5) / (cells_per_row[:, None] + 1)
+        inside_masks = en_mask[q][inside]
+        en_found = np.zeros((max(m, 1), MASK_BITS))
+        # Bits no sentence uses are never found: their chance is the floor.
+        for t in range(_highest_bit(inside_masks)):
+            en_found[:, t] = np.bincount(
+                flat_cols, weights=_bit(inside_masks, t).astype(np.float64), minlength=max(m, 1)
+            )
+        en_found = en_found - (en_own[: len(en_found)] > q)
+        en_chance[q] = (np.maximum(en_found, 0) + 0.5) / (np.maximum(cells_per_col, 1)[:, None] + 1)
     return zh_chance, en_chance
+
+
+def _chance_tails(chance: FloatArray, sizes: int) -> list[FloatArray]:
+    """``out[size - 1][q]``: the chance that ``size`` wrong sentences find a word's
+    ``q + 1``-th occurrence, given that they found its ``q``-th.
+
+    ``chance[q]`` is one sentence's chance of ``q + 1`` or more finds; sentences
+    are taken as independent, and a count of :data:`LEVELS` or more as
+    :data:`LEVELS`. With ``q = 0`` this is ``1 − (1 − d)^size``. Later
+    occurrences are conditional (``P(≥ q + 1) / P(≥ q)``): a found occurrence's
+    rarity is credited once, to the first, and a word that recurs in the
+    neighbours (a topic word, a formula) makes a second find likely wherever the
+    first one is. Every size up to ``sizes`` is one more convolution of the one
+    before.
+    """
+    single = np.empty((LEVELS + 1, *chance.shape[1:]))
+    single[0] = 1 - chance[0]
+    for q in range(1, LEVELS):
+        single[q] = np.maximum(chance[q - 1] - chance[q], 0.0)
+    single[LEVELS] = chance[LEVELS - 1]
+    total = single
+    out = []
+    for size in range(1, sizes + 1):
+        if size > 1:
+            summed = np.zeros_like(single)
+            for u in range(LEVELS + 1):
+                for v in range(LEVELS + 1):
+                    summed[min(u + v, LEVELS)] += total[u] * single[v]
+            total = summed
+        tails = np.clip(np.cumsum(total[::-1], axis=0)[::-1][1:], 1e-9, 1.0)
+        tails[1:] = np.clip(tails[1:] / tails[:-1], 1e-9, 1.0)
+        out.append(tails)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -366,19 +546,22 @@ _LOW_BITS = 16
 _BYTE_BITS = np.array([[(v >> t) & 1 for v in range(256)] for t in range(8)], dtype=np.float64)
 
 
-def _gain_tables(chance: FloatArray, bits: FloatArray, p0: FloatArray, size: int) -> _GainTable:
-    """Per sentence, tables of what finding each word is worth (nats).
+def _gains(by_chance: FloatArray, bits: FloatArray, p0: FloatArray) -> FloatArray:
+    """Per sentence and bit, what finding that occurrence is worth (nats).
 
-    ``log(p_t / p_r) − log(1 − p0)``, where ``p_r = 1 − (1 − d)^size`` is the
-    chance of finding the word (chance ``d`` per sentence) among ``size``
-    sentences of the other side and ``p_t = 1 − (1 − p0)(1 − p_r)`` the chance
-    in a true translation: finding a rare word is strong evidence, a word that
-    every neighbour has is weak, and a larger other side makes every find
-    weaker.
+    ``log(p_t / p_r) − log(1 − p0)``, where ``p_r`` is the chance of finding it
+    among the other side's sentences (:func:`_chance_tails`) and
+    ``p_t = 1 − (1 − p0)(1 − p_r)`` the chance in a true translation: finding
+    a rare word is strong evidence, a word that every neighbour has is weak,
+    and a larger other side makes every find weaker.
     """
-    miss = (1 - chance) ** size
-    gain = np.log1p(p0 * miss / (1 - miss)) - np.log1p(-p0)
+    gain = np.log1p(p0 * (1 - by_chance) / by_chance) - np.log1p(-p0)
     gain[np.arange(MASK_BITS)[None, :] >= bits[:, None]] = 0.0
+    result: FloatArray = gain
+    return result
+
+
+def _gain_table(gain: FloatArray) -> _GainTable:
     rows = len(gain)
     low = gain[:, :_LOW_BITS].reshape(rows, _LOW_BITS // 8, 8) @ _BYTE_BITS
     high = gain[:, _LOW_BITS:].reshape(rows, -1, 4) @ _NIBBLE_BITS
@@ -407,6 +590,28 @@ def _weighted(masks: UIntArray, table: _GainTable, index: IntArray) -> FloatArra
             extra += table.high[rows, p, nibble]
         gains[cells] += extra
     return gains.astype(np.float64)
+
+
+def _sparse_weighted(masks: UIntArray, gain: FloatArray, index: IntArray) -> FloatArray:
+    """Σ ``gain[index, t]`` over the bits ``t`` set in ``masks``, which are zero in most cells.
+
+    A word's later occurrences in a link are few: a cell's bits are taken
+    lowest first, as many rounds as the fullest cell has bits.
+    """
+    index = np.broadcast_to(index, masks.shape)
+    out = np.zeros(masks.shape)
+    cells = np.nonzero(masks)
+    rest, rows = masks[cells], index[cells]
+    active = np.arange(len(rest))
+    sums = np.zeros(len(rest))
+    while len(active):
+        lowest = rest & (~rest + np.uint64(1))
+        sums[active] += gain[rows, np.log2(lowest.astype(np.float64)).astype(np.intp)]
+        rest ^= lowest
+        left = np.nonzero(rest)[0]
+        active, rest, rows = active[left], rest[left], rows[left]
+    out[cells] = sums
+    return out
 
 
 def refit(
@@ -587,15 +792,29 @@ def literalness(
     which is also the ``p0`` of a word the links have not seen.
     """
     two_sided = [(i, j, a, b) for i, j, a, b in links if a and b]
-    zh_rows = [(r, j, b) for i, j, a, b in two_sided for r in range(i, i + a)]
-    en_cols = [(c, i, a) for i, j, a, b in two_sided for c in range(j, j + b)]
+    zh_rows = [(i + r, j, b, r, i) for i, j, a, b in two_sided for r in range(a)]
+    en_cols = [(j + c, i, a, c, j) for i, j, a, b in two_sided for c in range(b)]
     zh_ids, zh_texts = _word_ids([s.texts for s in zh])
     zh_found, zh_room, zh_seen = _side_records(
-        stats.zh_mask, stats.band, zh_rows, stats.zh_chance, stats.zh_bits, zh_ids, across=True
+        stats.zh_mask,
+        stats.zh_rank,
+        stats,
+        zh_rows,
+        stats.zh_chance,
+        stats.zh_bits,
+        zh_ids,
+        across=True,
     )
-    en_ids, en_keys = _word_ids([sorted(s.keys) for s in en])
+    en_ids, en_keys = _word_ids([s.key_occurrences() for s in en])
     en_found, en_room, en_seen = _side_records(
-        stats.en_mask, stats.band, en_cols, stats.en_chance, stats.en_bits, en_ids, across=False
+        stats.en_mask,
+        stats.en_rank,
+        stats,
+        en_cols,
+        stats.en_chance,
+        stats.en_bits,
+        en_ids,
+        across=False,
     )
     p0_zh = _share(float(zh_found.sum()), float(zh_room.sum()))
     p0_en = _share(float(en_found.sum()), float(en_room.sum()))
@@ -632,8 +851,9 @@ def _word_ids(sentences: Sequence[Sequence[Key]]) -> tuple[IntArray, list[Key]]:
 
 def _side_records(
     masks: UIntArray,
-    band: Band,
-    members: Sequence[tuple[int, int, int]],
+    ranks: UIntArray,
+    stats: PairStats,
+    members: Sequence[tuple[int, int, int, int, int]],
     chance: FloatArray,
     bits: FloatArray,
     ids: IntArray,
@@ -642,31 +862,52 @@ def _side_records(
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Per word number: finds beyond chance, the room chance leaves, and occurrences.
 
-    A member ``(s, start, size)`` is sentence ``s`` linked with ``size`` sentences
-    of the other side from ``start``; its found words are the OR of its masks
-    with them. ``across``: ``masks`` has the sentence on its rows (Chinese);
+    A member ``(s, start, size, offset, first)`` is sentence ``s``, the
+    ``offset``-th of a link that starts at ``first``, linked with ``size``
+    sentences of the other side from ``start``; an occurrence of it is found
+    as in a candidate's evidence (:class:`_Evidence`), and its chance is that of
+    its rank. ``across``: ``masks`` has the sentence on its rows (Chinese);
     else on its columns (English), one row per sentence of the other side.
     """
+    band = stats.band
     size = max(1, int(ids.max()) + 1) if ids.size else 1
     if not members:
         return np.zeros(size), np.zeros(size), np.zeros(size)
-    own, start, count = (np.array(x, dtype=np.int64) for x in zip(*members, strict=True))
-    found = np.zeros(len(own), dtype=np.uint64)
-    for offset in range(int(count.max())):
-        take = offset < count
-        row = own if across else start + offset
-        col = start + offset if across else own
+    own, start, count, offset, first = (
+        np.array(x, dtype=np.int64) for x in zip(*members, strict=True)
+    )
+    counts: Planes = [np.zeros(len(own), dtype=np.uint64) for _ in range(LEVELS)]
+    for step in range(int(count.max())):
+        take = step < count
+        row = own if across else start + step
+        col = start + step if across else own
         k = col - band.lo[np.minimum(row, len(band.lo) - 1)]
-        take &= (k >= 0) & (k < band.width) & (row < masks.shape[0])
-        found[take] |= masks[row[take], k[take]]
-    hit = ((found[:, None] >> _SHIFTS[None, :]) & np.uint64(1)).astype(np.float64)
-    by_chance = 1 - (1 - chance[own]) ** count[:, None]
+        take &= (k >= 0) & (k < band.width) & (row < masks.shape[1])
+        cells: Planes = []
+        for q in range(LEVELS):
+            plane = np.zeros(len(own), dtype=np.uint64)
+            plane[take] = masks[q, row[take], k[take]]
+            cells.append(plane)
+        counts = _add_counts(counts, cells)
+    rank_planes = [ranks[q, offset, first] for q in range(LEVELS - 1)]
+    found = _rank_classes(counts, rank_planes)
+    hit = sum(_unpacked(plane) for plane in found)
+    rank = sum((_unpacked(plane) for plane in rank_planes), np.zeros((len(own), MASK_BITS)))
+    by_chance = np.zeros((len(own), MASK_BITS))
+    for number, tails in enumerate(_chance_tails(chance[:, own], int(count.max())), start=1):
+        chosen = count == number
+        picked = tails[:, chosen]
+        by_chance[chosen] = np.take_along_axis(picked, rank[chosen][None].astype(np.intp), 0)[0]
+    # A later occurrence is a trial only where the one before it was found (see
+    # _chance_tails): where it was not, this one cannot be.
+    before = np.stack([np.ones((len(own), MASK_BITS)), *(_unpacked(c) for c in counts[:-1])])
+    trial = np.take_along_axis(before, rank[None].astype(np.intp), 0)[0]
     used = np.arange(MASK_BITS)[None, :] < bits[own][:, None]
     words = ids[own][used]
-    excess = np.bincount(words, weights=(hit - by_chance)[used], minlength=size).astype(float)
-    room = np.bincount(words, weights=(1 - by_chance)[used], minlength=size).astype(float)
+    excess = np.bincount(words, weights=((hit - by_chance) * trial)[used], minlength=size)
+    room = np.bincount(words, weights=((1 - by_chance) * trial)[used], minlength=size)
     seen = np.bincount(words, minlength=size).astype(float)
-    return excess, room, seen
+    return excess.astype(float), room.astype(float), seen
 
 
 def _smoothed(
@@ -831,16 +1072,34 @@ def _length_cost(model: Model, lz: FloatArray, le: FloatArray) -> FloatArray:
     return _log_erfc_tail(delta)
 
 
+@dataclass(frozen=True, slots=True)
+class _SideGains:
+    """What a side's occurrences are worth against an other side of one size (nats)."""
+
+    #: The first occurrence of a word in a link, as a table (:func:`_weighted`).
+    first: _GainTable
+    #: Each later one, per bit (:func:`_sparse_weighted`): few cells have any.
+    later: list[FloatArray]
+
+
+def _side_gains(tails: FloatArray, bits: FloatArray, p0: FloatArray) -> _SideGains:
+    return _SideGains(
+        _gain_table(_gains(tails[0], bits, p0)), [_gains(t, bits, p0) for t in tails[1:]]
+    )
+
+
 class _Evidence:
     """The lexical log-likelihood ratio of every candidate block of a band.
 
     For a block of ``a`` Chinese and ``b`` English sentences, each Chinese
-    sentence's found words are the OR of its masks with the ``b`` English
-    sentences, and each English sentence's the OR over the ``a`` Chinese ones;
-    a found word earns its gain against an other side of that size
-    (:func:`_gain_tables`), and every word, found or not, pays ``log(1 − p0)``,
-    the price of being missed. Each side's terms are computed once per
-    (offset, size) and shared by every type that needs them.
+    word's count of matching English occurrences is the sum of its counts in
+    the ``b`` English sentences, and the ``q``-th occurrence of a word in the
+    block's Chinese is found when that count is at least ``q``; the same for
+    English key occurrences over the ``a`` Chinese sentences. A found
+    occurrence earns its gain against an other side of that size, at its rank
+    (:func:`_gains`), and every one, found or not, pays ``log(1 − p0)``, the
+    price of being missed. Each side's terms are computed once per (offset,
+    size) and shared by every type that needs them.
     """
 
     def __init__(
@@ -862,56 +1121,79 @@ class _Evidence:
         )
         self.en_p0 = _p0_table(
             model.en_key_p0,
-            [sorted(s.keys) for s in en],
+            [s.key_occurrences() for s in en],
             stats.en_bits,
             model.p0_en if model.en_unseen_p0 is None else model.en_unseen_p0,
         )
-        # What every word pays for being missed, summed per sentence (see _gain_tables).
+        # What every word pays for being missed, summed per sentence (see _gains).
         used = np.arange(MASK_BITS)[None, :]
         zh_miss = np.where(used < stats.zh_bits[:, None], np.log1p(-self.zh_p0), 0.0).sum(axis=1)
         en_miss = np.where(used < stats.en_bits[:, None], np.log1p(-self.en_p0), 0.0).sum(axis=1)
         self.zh_words, self.en_keys = _prefix(list(zh_miss[:n])), _prefix(list(en_miss[:m]))
         self.rows = np.arange(band.rows)[:, None]
         self.cols = band.columns()
-        self._cells: dict[tuple[str, int, int], UIntArray] = {}
+        self._cells: dict[tuple[str, int, int], Planes] = {}
         pairs = [(a, b) for a, b in TYPES if a and b]
         self._zh = self._zh_terms(pairs)
         self._en = self._en_terms(pairs)
         self._cells.clear()
 
-    def _cell(self, side: str, r: int, c: int) -> UIntArray:
+    def _cell(self, side: str, r: int, c: int) -> Planes:
         key = (side, r, c)
         if key not in self._cells:
             masks = self.stats.zh_mask if side == "zh" else self.stats.en_mask
-            self._cells[key] = shifted(masks, self.band, self.stats.band, r, c)
+            self._cells[key] = [
+                shifted(masks[q], self.band, self.stats.band, r, c) for q in range(LEVELS)
+            ]
         return self._cells[key]
+
+    def _term(
+        self,
+        side: str,
+        cells: Sequence[tuple[int, int]],
+        ranks: Planes,
+        index: IntArray,
+        gains: _SideGains,
+    ) -> FloatArray:
+        """A sentence's evidence against a block: its found occurrences' gains by rank."""
+        counts = self._cell(side, *cells[0])
+        for r, c in cells[1:]:
+            counts = _add_counts(counts, self._cell(side, r, c))
+        found = _rank_classes(counts, ranks)
+        index = np.broadcast_to(index, counts[0].shape)
+        out = _weighted(found[0], gains.first, index)
+        for q in range(1, LEVELS):
+            out += _sparse_weighted(found[q], gains.later[q - 1], index)
+        return out
 
     def _zh_terms(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], FloatArray]:
         """Evidence from Chinese sentence ``i + r`` against English ``j … j + b − 1``."""
         out: dict[tuple[int, int], FloatArray] = {}
         stats = self.stats
-        for b in sorted({b for _, b in pairs}):
-            table = _gain_tables(stats.zh_chance, stats.zh_bits, self.zh_p0, b)
+        start = np.minimum(self.rows[:, 0], stats.zh_rank.shape[2] - 1)
+        sizes = sorted({b for _, b in pairs})
+        by_size = _chance_tails(stats.zh_chance, max(sizes))
+        for b in sizes:
+            gains = _side_gains(by_size[b - 1], stats.zh_bits, self.zh_p0)
             for r in range(max(a for a, bb in pairs if bb == b)):
-                masks = self._cell("zh", r, 0)
-                for c in range(1, b):
-                    masks = masks | self._cell("zh", r, c)
-                index = np.minimum(self.rows + r, len(table.low) - 1)
-                out[r, b] = _weighted(masks, table, index)
+                ranks = [stats.zh_rank[q, r, start][:, None] for q in range(LEVELS - 1)]
+                index = np.minimum(self.rows + r, stats.zh_chance.shape[1] - 1)
+                out[r, b] = self._term("zh", [(r, c) for c in range(b)], ranks, index, gains)
         return out
 
     def _en_terms(self, pairs: list[tuple[int, int]]) -> dict[tuple[int, int], FloatArray]:
         """Evidence from English sentence ``j + c`` against Chinese ``i … i + a − 1``."""
         out: dict[tuple[int, int], FloatArray] = {}
         stats = self.stats
-        for a in sorted({a for a, _ in pairs}):
-            table = _gain_tables(stats.en_chance, stats.en_bits, self.en_p0, a)
+        start = np.clip(self.cols, 0, stats.en_rank.shape[2] - 1)
+        sizes = sorted({a for a, _ in pairs})
+        by_size = _chance_tails(stats.en_chance, max(sizes))
+        for a in sizes:
+            gains = _side_gains(by_size[a - 1], stats.en_bits, self.en_p0)
             for c in range(max(b for aa, b in pairs if aa == a)):
-                masks = self._cell("en", 0, c)
-                for r in range(1, a):
-                    masks = masks | self._cell("en", r, c)
-                index = np.clip(self.cols + c, 0, len(table.low) - 1)
-                out[c, a] = _weighted(masks, table, index)
+                ranks = [stats.en_rank[q, c][start] for q in range(LEVELS - 1)]
+                index = np.clip(self.cols + c, 0, stats.en_chance.shape[1] - 1)
+                out[c, a] = self._term("en", [(r, c) for r in range(a)], ranks, index, gains)
         return out
 
     def llr(self, a: int, b: int) -> FloatArray:
