@@ -302,15 +302,11 @@ def _gloss_pipeline(context: Context, batch_size: int = 8) -> Pipeline:
     return Pipeline(pipeline.translator, pipeline.cache, pipeline.matcher, batch_size=batch_size)
 
 
-def test_new_translations_are_cached_thousands_at_a_time_and_none_is_lost(
-    aq: Document, make_context: Callable[..., Context], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from reader.document.units import reading_order
+def _counted_writes(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Rows per transaction the translation cache is written in, from now on in this test
+    (and no second-based flush: only a full batch or the end writes)."""
     from reader.translate.cache import TranslationCache
 
-    context = make_context()
-    pipeline = _gloss_pipeline(context)
-    assert pipeline.cache is not None
     writes: list[int] = []
     put_many = TranslationCache.put_many
 
@@ -321,6 +317,18 @@ def test_new_translations_are_cached_thousands_at_a_time_and_none_is_lost(
 
     monkeypatch.setattr(TranslationCache, "put_many", counted)
     monkeypatch.setattr("reader.translate.pipeline.STORE_SECONDS", 3600.0)
+    return writes
+
+
+def test_new_translations_are_cached_thousands_at_a_time_and_none_is_lost(
+    aq: Document, make_context: Callable[..., Context], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.document.units import reading_order
+
+    context = make_context()
+    pipeline = _gloss_pipeline(context)
+    assert pipeline.cache is not None
+    writes = _counted_writes(monkeypatch)
     units = list(reading_order(aq).units())[:400]
     # The caller stops after 100 sentences: what was translated is in the cache all the same.
     run = pipeline.run(units)
@@ -384,16 +392,7 @@ def test_prepare_asks_the_cache_once_and_the_translator_for_what_it_lacks(
     assert translator.prepared == [[w for w in wanted if any("\u4e00" <= c <= "\u9fff" for c in w)]]
     # The document a chunk at a time, as an export asks: the cache is not asked again,
     # and the chunks' new translations are written together when the document is done.
-    writes: list[int] = []
-    put_many = TranslationCache.put_many
-
-    def written(self: TranslationCache, rows: Any) -> None:
-        rows = list(rows)
-        writes.append(len(rows))
-        put_many(self, rows)
-
-    monkeypatch.setattr(TranslationCache, "put_many", written)
-    monkeypatch.setattr("reader.translate.pipeline.STORE_SECONDS", 3600.0)
+    writes = _counted_writes(monkeypatch)
     got = [t for start in range(0, len(units), 64) for t in pipeline.run(units[start : start + 64])]
     assert lookups == [len(units)] and writes == []
     pipeline.finish()

@@ -12,12 +12,17 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.store.faults import is_damaged, is_locked, os_problem, sqlite_problem
+from reader.store.faults import (
+    is_damaged,
+    is_locked,
+    open_when_free,
+    os_problem,
+    sqlite_problem,
+)
 from reader.store.paths import data_dir
 
 ENGLISH_DB = "english.sqlite"
@@ -87,21 +92,9 @@ class UserDatabase:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        """The file, made WAL and given its schema if new.
-
-        Two readers opening a new file at once: turning on WAL and creating the
-        schema each want the file to themselves, and SQLite answers "locked" at
-        once, not after its busy timeout, where waiting could deadlock. The open
-        is tried again until the timeout (two processes marking words at their
-        first start lost one's marks)."""
-        deadline = time.monotonic() + self.timeout
-        while True:
-            try:
-                return self._open_once()
-            except sqlite3.OperationalError as exc:
-                if not is_locked(exc) or time.monotonic() >= deadline:
-                    raise
-                time.sleep(0.02)
+        """The file, made WAL and given its schema if new (again while another reader
+        is doing the same: :func:`open_when_free`)."""
+        return open_when_free(self._open_once, self.timeout)
 
     def _open_once(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import errno
 import sqlite3
+import time
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 #: ``errno`` values that mean "no room": ENOSPC, a quota, or a file size limit.
@@ -70,6 +72,27 @@ def is_full(exc: BaseException) -> bool:
 def is_locked(exc: sqlite3.Error) -> bool:
     """Another process holds the file (past the busy timeout): a passing state."""
     return _code(exc) in (_SQLITE_BUSY, _SQLITE_LOCKED) or "locked" in str(exc)
+
+
+def open_when_free(
+    open_once: Callable[[], sqlite3.Connection], timeout: float
+) -> sqlite3.Connection:
+    """``open_once()``, tried again while the file is locked, up to ``timeout`` seconds.
+
+    Two readers opening a new database at once: turning on WAL and creating the
+    schema each want the file to themselves, and SQLite answers "locked" at once,
+    not after its busy timeout, where waiting could deadlock (two processes
+    marking words at their first start lost one's marks). ``open_once`` closes
+    what it opened when it fails.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return open_once()
+        except sqlite3.OperationalError as exc:
+            if not is_locked(exc) or time.monotonic() >= deadline:
+                raise
+            time.sleep(0.02)
 
 
 def sqlite_problem(exc: sqlite3.Error, path: Path) -> str:

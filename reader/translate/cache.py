@@ -34,7 +34,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from reader.errors import ReaderError
-from reader.store.faults import StorageWarning, is_damaged, os_problem, sqlite_problem
+from reader.store.faults import (
+    StorageWarning,
+    is_damaged,
+    open_when_free,
+    os_problem,
+    sqlite_problem,
+)
 from reader.store.faults import warn as _warn
 from reader.store.paths import cache_dir
 
@@ -126,25 +132,19 @@ class TranslationCache:
         return self._db
 
     def _open(self) -> sqlite3.Connection:
-        # Two processes making a new cache at once: switching to WAL can answer "locked"
-        # at once, without waiting the busy timeout; wait for the other, up to that timeout.
-        deadline = time.monotonic() + self.timeout
-        while True:
-            db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)
-            try:
-                db.execute("PRAGMA journal_mode = WAL")
-                db.execute("PRAGMA synchronous = NORMAL")
-                self._check_schema(db)
-            except sqlite3.OperationalError as exc:
-                db.close()
-                if "locked" not in str(exc) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-                continue
-            except sqlite3.DatabaseError:
-                db.close()
-                raise
-            return db
+        # Two processes making a new cache at once: wait for the other (open_when_free).
+        return open_when_free(self._open_once, self.timeout)
+
+    def _open_once(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=self.timeout, check_same_thread=False)
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+            db.execute("PRAGMA synchronous = NORMAL")
+            self._check_schema(db)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
     def _check_schema(self, db: sqlite3.Connection) -> None:
         """Migrate (schema 0 is schema 1 unmarked) or start afresh a cache of another version."""
