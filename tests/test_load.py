@@ -152,3 +152,73 @@ def test_permission_denied(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setattr(os, "open", refuse)
     with pytest.raises(DocumentError, match="permission denied"):
         load_text(secret)
+
+
+def _whole(data: bytes) -> str:
+    """The text as decoding the file in one piece gives it."""
+    from reader.document.load import normalise_newlines
+    from reader.text_safety import strip_controls
+
+    text, _ = decode(data, "x")
+    return strip_controls(normalise_newlines(text), page_breaks=True).lstrip("\ufeff")
+
+
+@pytest.mark.parametrize("chunk", [1, 2, 3, 5, 64])
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        ("第一行。\r\n第二行，\r\n\r\n　　第三段。\r".encode(), "utf-8"),
+        (codecs.BOM_UTF8 + "\ufeff标题\r\n正文。\x1b\x0c下一页。\n".encode(), "utf-8-sig"),
+        (("ASCII first, " * 9 + "\n然后是中文。\r\n" * 7).encode("gb18030"), "gb18030"),
+        (("開頭\r\n" + TRADITIONAL * 3).encode("big5"), "big5"),
+        (codecs.BOM_UTF16_LE + "甲\r\n乙\r丙\n".encode("utf-16-le"), "utf-16"),
+    ],
+)
+def test_a_file_read_a_chunk_at_a_time_is_the_file_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, encoding: str, chunk: int
+) -> None:
+    """Chunk edges fall inside characters, between CR and LF, in a BOM; a GB18030 file
+    fails UTF-8 only after its ASCII opening: the lines are the whole text's all the same."""
+    import hashlib
+
+    from reader.document import load
+
+    monkeypatch.setattr(load, "CHUNK_BYTES", chunk)
+    f = tmp_path / "doc.txt"
+    f.write_bytes(data)
+    source = load.read_lines(f)
+    assert source.lines == _whole(data).split("\n")
+    assert source.encoding == encoding
+    assert source.sha256 == hashlib.sha256(data).hexdigest()
+
+
+def test_a_nul_byte_past_the_first_chunk_is_still_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.document import load
+
+    monkeypatch.setattr(load, "CHUNK_BYTES", 16)
+    f = tmp_path / "late.bin"
+    f.write_bytes(SIMPLIFIED.encode() + b"\x00\x01")
+    with pytest.raises(DocumentError, match="NUL bytes"):
+        load.read_lines(f)
+
+
+def test_a_parsed_file_keeps_no_lines_and_an_outline_splits_no_sentence_for_good() -> None:
+    """The parser takes the lines over (the book is held once, as paragraphs) and an
+    outline counts sentences without keeping them: a 60 MB book's sentences as
+    objects weighed several times its text."""
+    from reader.document.load import read_lines
+    from reader.document.outline import outline
+    from reader.document.parse import parse_source
+
+    source = read_lines(HLM)
+    doc = parse_source(source, HLM)
+    assert source.lines == []
+    counted = outline(doc)["sentences"]
+    paragraphs = list(doc.paragraphs())
+    assert all(p._sentences is None for p in paragraphs)
+    assert counted == sum(len(p.sentences) for p in paragraphs) > 10_000
+    assert all(p._sentences is not None for p in paragraphs)  # kept once split
+    assert all("".join(s.text for s in p.sentences) == p.text for p in paragraphs)
+    assert doc == parse_source(load_text(HLM), HLM)  # the same document as from whole text

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import io
 import os
 import re
 import stat
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from reader.errors import DocumentError
 from reader.hanzi import is_common_range
@@ -80,33 +83,47 @@ def _common_share(text: str) -> float:
     return common / cjk if cjk else 0.0
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Decode ``data``, returning ``(text, encoding)``; ``name`` is for errors."""
+#: Bytes read at a time: a 60 MB file is decoded a chunk at a time, never held whole
+#: beside its text (the bytes and the text together were 2.5× the text).
+CHUNK_BYTES = 1 << 20
+#: The sample that settles GB18030 against Big5 and tells a binary file (characters).
+SAMPLE_CHARS = 20000
+#: What the codecs are chosen on: a sample's worth at 4 bytes a character at most.
+_HEAD_BYTES = 4 * SAMPLE_CHARS
+
+
+def _codecs(head: bytes, whole: bool, name: str) -> tuple[list[str], str]:
+    """The codecs to try on a file that starts with ``head`` (all of it when ``whole``),
+    best first, and the message for when none decodes it."""
     for bom, codec in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(codec), codec
-            except UnicodeDecodeError:
-                raise DocumentError(f"{name}: not a text file (invalid {codec})") from None
-    if b"\x00" in data:
+        if head.startswith(bom):
+            return [codec], f"{name}: not a text file (invalid {codec})"
+    if b"\x00" in head:
         raise DocumentError(f"{name}: not a text file (it contains NUL bytes)")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    candidates: list[tuple[float, str, str]] = []
+    scored: list[tuple[float, str]] = []
     for codec in ("gb18030", "big5"):
         try:
-            text = data.decode(codec)
+            sample = codecs.getincrementaldecoder(codec)().decode(head, final=whole)
         except UnicodeDecodeError:
             continue
-        # Score a sample: the vote is settled long before the end of a novel.
-        candidates.append((_common_share(text[:20000]), codec, text))
-    if not candidates:
-        raise DocumentError(f"{name}: not a text file, or not in UTF-8, UTF-16, GB18030 or Big5")
-    # Ties go to GB18030, the first candidate: it is by far the commoner.
-    _, codec, text = max(candidates, key=lambda c: c[0])
-    return text, codec
+        # The vote is settled long before the end of a novel.
+        scored.append((_common_share(sample[:SAMPLE_CHARS]), codec))
+    # Ties go to GB18030, the first candidate: it is by far the commoner (a stable sort).
+    ranked = [codec for _, codec in sorted(scored, key=lambda pair: -pair[0])]
+    return ["utf-8", *ranked], (
+        f"{name}: not a text file, or not in UTF-8, UTF-16, GB18030 or Big5"
+    )
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Decode ``data``, returning ``(text, encoding)``; ``name`` is for errors."""
+    candidates, failure = _codecs(data, True, name)
+    for codec in candidates:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            continue
+    raise DocumentError(failure)
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
@@ -143,15 +160,13 @@ def _too_large(name: str, size: int, limit: int) -> DocumentError:
     )
 
 
-def read_input(path: str | Path, limit: int | None = None) -> bytes:
-    """The bytes of a file the user gave reader to read: a regular file of at most
-    ``limit`` bytes (default :data:`MAX_DOCUMENT_BYTES`), or a one-line DocumentError.
+def _open_input(path: str | Path, limit: int) -> tuple[BinaryIO, int]:
+    """A file the user gave reader to read, open, with its size: a regular file of at most
+    ``limit`` bytes, or a one-line DocumentError.
 
     The file is opened without blocking and checked again once open, so a
-    named pipe swapped in after the first look still cannot hang the reader,
-    and at most ``limit + 1`` bytes are ever read.
+    named pipe swapped in after the first look still cannot hang the reader.
     """
-    limit = MAX_DOCUMENT_BYTES if limit is None else limit
     name = str(path)
     try:
         _refuse_special(name, os.stat(path).st_mode)
@@ -162,16 +177,34 @@ def read_input(path: str | Path, limit: int | None = None) -> bytes:
         raise DocumentError(f"{name}: permission denied") from None
     except OSError as exc:
         raise DocumentError(f"{name}: cannot read ({exc.strerror or exc})") from None
-    with os.fdopen(fd, "rb") as handle:
+    handle = os.fdopen(fd, "rb")
+    try:
+        info = os.fstat(handle.fileno())
+        _refuse_special(name, info.st_mode)
+        if info.st_size > limit:
+            raise _too_large(name, info.st_size, limit)
+    except OSError as exc:
+        handle.close()
+        raise DocumentError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    except DocumentError:
+        handle.close()
+        raise
+    return handle, info.st_size
+
+
+def read_input(path: str | Path, limit: int | None = None) -> bytes:
+    """The bytes of a file the user gave reader to read: a regular file of at most
+    ``limit`` bytes (default :data:`MAX_DOCUMENT_BYTES`), or a one-line DocumentError;
+    at most ``limit + 1`` bytes are ever read."""
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
+    name = str(path)
+    handle, size = _open_input(path, limit)
+    with handle:
         try:
-            info = os.fstat(handle.fileno())
-            _refuse_special(name, info.st_mode)
-            if info.st_size > limit:
-                raise _too_large(name, info.st_size, limit)
             # As much as the file holds (and a byte more, to see it grow), not a buffer
             # of ``limit`` bytes for a file of a few: a 100 MB allocation per document.
-            data = handle.read(info.st_size + 1)
-            if len(data) > info.st_size:
+            data = handle.read(size + 1)
+            if len(data) > size:
                 data += handle.read(limit + 1 - len(data))
         except OSError as exc:
             raise DocumentError(f"{name}: cannot read ({exc.strerror or exc})") from None
@@ -180,18 +213,121 @@ def read_input(path: str | Path, limit: int | None = None) -> bytes:
     return data
 
 
+@dataclass(slots=True)
+class SourceLines:
+    """A decoded document as its lines (the text split at ``"\n"``), never as one string:
+    the parser takes the lines over one by one (:meth:`take`), so a 60 MB book is held
+    once, as its paragraphs, rather than as bytes, text, lines and paragraphs at once."""
+
+    lines: list[str]
+    encoding: str
+    sha256: str
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def take(self) -> Iterator[str]:
+        """The lines in order, each dropped from here once given out."""
+        lines = self.lines
+        lines.reverse()
+        while lines:
+            yield lines.pop()
+
+
+class _Undecodable(Exception):
+    """The codec being tried does not decode the file (a later one may)."""
+
+
+def _decode_lines(handle: BinaryIO, codec: str, name: str, limit: int) -> SourceLines:
+    """One pass over ``handle`` with ``codec``: the lines, normalised as :func:`decode_source`
+    normalises a whole text, a chunk at a time."""
+    decoder = codecs.getincrementaldecoder(codec)()
+    digest = hashlib.sha256()
+    lines: list[str] = []
+    carry = ""  # the line the last chunk ended in
+    sample = ""  # the first characters as decoded, for the binary test
+    checked = started = text_seen = False
+    total = 0
+    nul_refused = codec not in ("utf-16", "utf-8-sig")  # UTF-16 is half NUL bytes
+    while True:
+        try:
+            data = handle.read(CHUNK_BYTES)
+        except OSError as exc:
+            raise DocumentError(f"{name}: cannot read ({exc.strerror or exc})") from None
+        total += len(data)
+        if total > limit:  # it grew while being read
+            raise _too_large(name, total, limit)
+        final = not data
+        if nul_refused and b"\x00" in data:
+            raise DocumentError(f"{name}: not a text file (it contains NUL bytes)")
+        digest.update(data)
+        try:
+            chunk = decoder.decode(data, final=final)
+        except UnicodeDecodeError:
+            raise _Undecodable from None
+        if not checked:
+            sample += chunk[: SAMPLE_CHARS - len(sample)]
+            if final or len(sample) >= SAMPLE_CHARS:
+                checked = True
+                if _looks_binary(sample):
+                    raise DocumentError(
+                        f"{name}: not a text file (it contains control bytes or no text)"
+                    )
+        chunk = carry + chunk
+        if not final and chunk.endswith("\r"):  # a CRLF split between two chunks
+            carry, chunk = "\r", chunk[:-1]
+        else:
+            carry = ""
+        # A stray ESC, BEL or DOS end-of-file mark is not text, and would reach the
+        # terminal from every surface (a title that retitles the window).
+        chunk = strip_controls(normalise_newlines(chunk), page_breaks=True)
+        if not started:
+            chunk = chunk.lstrip("\ufeff")
+            started = bool(chunk)
+        text_seen = text_seen or bool(chunk.strip())
+        pieces = chunk.split("\n")
+        if lines:  # the line the last chunk ended in goes on in this one
+            lines[-1] += pieces[0]
+            del pieces[0]
+        lines.extend(pieces)
+        if final:
+            break
+    if not text_seen:
+        raise DocumentError(f"{name}: the file is empty")
+    return SourceLines(lines, codec, digest.hexdigest())
+
+
+def read_lines(path: str | Path, limit: int | None = None) -> SourceLines:
+    """Read a document from disk as lines; every failure is a one-line DocumentError."""
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
+    handle, _ = _open_input(path, limit)
+    with handle:
+        return _decode_handle(handle, str(path), limit)
+
+
+def _decode_handle(handle: BinaryIO, name: str, limit: int) -> SourceLines:
+    try:
+        head = handle.read(_HEAD_BYTES)
+    except OSError as exc:
+        raise DocumentError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    candidates, failure = _codecs(head, len(head) < _HEAD_BYTES, name)
+    for codec in candidates:
+        handle.seek(0)
+        try:
+            return _decode_lines(handle, codec, name, limit)
+        except _Undecodable:
+            continue
+    raise DocumentError(failure)
+
+
 def load_text(path: str | Path) -> SourceText:
     """Read a document from disk; every failure is a one-line DocumentError."""
-    return decode_source(read_input(path), str(path))
+    source = read_lines(path)
+    return SourceText(source.text, source.encoding, source.sha256)
 
 
 def decode_source(data: bytes, name: str) -> SourceText:
-    text, encoding = decode(data, name)
-    if _looks_binary(text):
-        raise DocumentError(f"{name}: not a text file (it contains control bytes or no text)")
-    # A stray ESC, BEL or DOS end-of-file mark is not text, and would reach the
-    # terminal from every surface (a title that retitles the window).
-    text = strip_controls(normalise_newlines(text), page_breaks=True).lstrip("\ufeff")
-    if not text.strip():
-        raise DocumentError(f"{name}: the file is empty")
-    return SourceText(text, encoding, hashlib.sha256(data).hexdigest())
+    """Bytes already read, decoded and normalised as a file is."""
+    source = _decode_handle(io.BytesIO(data), name, len(data))
+    return SourceText(source.text, source.encoding, source.sha256)

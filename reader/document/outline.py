@@ -18,7 +18,7 @@ def outline(doc: Document) -> dict[str, Any]:
             "title": section.title,
             "level": section.level,
             "paragraphs": len(section.paragraphs),
-            "sentences": sum(len(p.sentences) for p in section.paragraphs),
+            "sentences": sum(p.sentence_count for p in section.paragraphs),
         }
         for section in doc.walk()
     ]

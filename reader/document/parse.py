@@ -8,12 +8,13 @@ break are joined; the drafts are then numbered into immutable sections.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.document.headings import Heading, detect_heading
-from reader.document.load import SourceText, load_text
-from reader.document.model import Document, Note, Paragraph, ParagraphKind, Section, Sentence
+from reader.document.load import SourceLines, SourceText, read_lines
+from reader.document.model import Document, Note, Paragraph, ParagraphKind, Section
 from reader.document.sentences import CLOSERS, SENTENCE_FINAL, split_sentences
 
 _INDENT = " \t\u3000\u00a0"
@@ -86,11 +87,11 @@ def _strip_hard_break(raw: str) -> tuple[str, bool]:
     return stripped, len(raw) - len(stripped) >= 2
 
 
-def _scan(text: str, markdown: bool) -> list[_Draft]:
+def _scan(lines: Iterable[str], markdown: bool) -> list[_Draft]:
     """Lines to drafts; consecutive lines are joined or split by layout alone."""
     drafts: list[_Draft] = []
     open_para: _Para | None = None
-    for raw in text.split("\n"):
+    for raw in lines:
         content = raw.strip(_INDENT)
         if not content or _THEMATIC_BREAK.match(content):
             open_para = None
@@ -247,14 +248,6 @@ class _SectionDraft:
         )
 
 
-def _make_paragraph(section_id: str, number: int, text: str, kind: ParagraphKind) -> Paragraph:
-    pid = f"{section_id}.p{number}"
-    sentences = tuple(
-        Sentence(f"{pid}.t{i}", piece) for i, piece in enumerate(split_sentences(text), 1)
-    )
-    return Paragraph(pid, text, sentences, kind)
-
-
 def _cut_sentence(sentence: str) -> list[str]:
     """A sentence too long for one paragraph, at clause marks (else anywhere)."""
     pieces: list[str] = []
@@ -311,9 +304,8 @@ def _build(drafts: list[_Draft]) -> tuple[tuple[Section, ...], tuple[Note, ...]]
                 current = _SectionDraft("s0", "", 1, (-1, 0))
                 top.append(current)
             for text in _split_long(draft.text):
-                paragraph = _make_paragraph(
-                    current.id, len(current.paragraphs) + 1, text, draft.kind
-                )
+                number = len(current.paragraphs) + 1
+                paragraph = Paragraph(f"{current.id}.p{number}", text, draft.kind)
                 current.paragraphs.append(paragraph)
                 last_paragraph = paragraph.id
     return tuple(s.freeze() for s in top), tuple(notes)
@@ -329,7 +321,23 @@ def parse_text(
     path: str | None = None,
 ) -> Document:
     """Parse already-decoded text (newlines normalised to ``\\n``)."""
-    drafts = _scan(text, markdown)
+    return parse_lines(
+        text.split("\n"), name=name, markdown=markdown, encoding=encoding, sha256=sha256, path=path
+    )
+
+
+def parse_lines(
+    lines: Iterable[str],
+    *,
+    name: str = "Untitled",
+    markdown: bool = False,
+    encoding: str = "utf-8",
+    sha256: str = "",
+    path: str | None = None,
+) -> Document:
+    """Parse a decoded text's lines; an iterator that lets each line go once read keeps
+    a long book in memory once (:meth:`SourceLines.take`)."""
+    drafts = _scan(lines, markdown)
     drafts = _lift_inline_notes(drafts)
     drafts = _repair_page_breaks(drafts)
     title, drafts, titled = _take_title(drafts, name)
@@ -338,10 +346,13 @@ def parse_text(
     return Document(title, sections, notes, encoding, sha256, path, titled=titled)
 
 
-def parse_source(source: SourceText, path: str | Path) -> Document:
+def parse_source(source: SourceText | SourceLines, path: str | Path) -> Document:
+    """Parse a loaded file; lines (:func:`read_lines`) are taken over, and ``source`` is
+    left empty."""
     p = Path(path)
-    return parse_text(
-        source.text,
+    lines = source.take() if isinstance(source, SourceLines) else source.text.split("\n")
+    return parse_lines(
+        lines,
         name=p.stem,
         markdown=p.suffix.lower() in _MARKDOWN_SUFFIXES,
         encoding=source.encoding,
@@ -352,4 +363,4 @@ def parse_source(source: SourceText, path: str | Path) -> Document:
 
 def load_document(path: str | Path) -> Document:
     """Read and parse a document file; errors are one-line DocumentErrors."""
-    return parse_source(load_text(path), path)
+    return parse_source(read_lines(path), path)
