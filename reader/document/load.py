@@ -16,13 +16,13 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from reader.errors import DocumentError
-from reader.hanzi import is_common_range
 from reader.store.output import special_kind
 from reader.text_safety import strip_controls
 
@@ -57,6 +57,8 @@ _COMMON_TRADITIONAL = (
     "樣說讀認記這樣們會時麼還們個來為"
 )
 _COMMON = frozenset(_COMMON_SIMPLIFIED + _COMMON_TRADITIONAL)
+#: :func:`reader.hanzi.is_common_range`'s characters, found in C rather than one by one.
+_COMMON_RANGE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -75,12 +77,8 @@ class SourceText:
 
 def _common_share(text: str) -> float:
     """Share of CJK characters in ``text`` that are common ones."""
-    cjk = common = 0
-    for ch in text:
-        if is_common_range(ch):
-            cjk += 1
-            common += ch in _COMMON
-    return common / cjk if cjk else 0.0
+    cjk = _COMMON_RANGE.findall(text)
+    return sum(map(_COMMON.__contains__, cjk)) / len(cjk) if cjk else 0.0
 
 
 #: Bytes read at a time: a 60 MB file is decoded a chunk at a time, never held whole
@@ -137,7 +135,8 @@ def _looks_binary(text: str) -> bool:
     limit = max(2, len(sample) // 100)
     if len(_CONTROL.findall(sample)) > limit:
         return True
-    return sum(unicodedata.category(ch) in _NOT_TEXT for ch in sample) > limit
+    categories = Counter(map(unicodedata.category, sample))
+    return sum(categories[name] for name in _NOT_TEXT) > limit
 
 
 def normalise_newlines(text: str) -> str:

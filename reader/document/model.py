@@ -11,19 +11,29 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from reader.document.sentences import split_sentences
 
 ParagraphKind = Literal["body", "byline"]
 
 
-@dataclass(frozen=True, slots=True)
-class Sentence:
+class Unit(NamedTuple):
+    """What is translated on its own: a sentence, a heading (its section's id) or the
+    title, as an id and its exact source text (a pair, so it unpacks as ``sid, text``).
+
+    A tuple, not a dataclass: a novel has tens of thousands, made as it opens, and
+    the reading order's blocks hold a paragraph's sentences as they are.
+    """
+
     id: str
     #: Exact source text, trailing whitespace included, so that joining the
     #: sentences of a paragraph gives back the paragraph text.
     text: str
+
+
+#: A paragraph's sentences are its units.
+Sentence = Unit
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,7 +131,9 @@ def _lift_inline_notes(drafts: list[_Draft]) -> list[_Draft]:
             if head and head.end() < len(draft.lines[0]):
                 out.append(_NoteDraft(head.group(1)))
                 draft.lines[0] = draft.lines[0][head.end() :]
-            tail = _NOTE_TAIL.search(draft.lines[-1])
+            last = draft.lines[-1]
+            # A note ends the line in a bracket: the search tries every position otherwise.
+            tail = _NOTE_TAIL.search(last) if last.endswith(("）", ")")) else None
             if tail and tail.start() > 0:
                 draft.lines[-1] = draft.lines[-1][: tail.start()]
                 out.append(draft)

@@ -14,19 +14,25 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal, NamedTuple
+from typing import Literal
 
-from reader.document.model import Document, Section
+from reader.document.model import Document, Paragraph, Section, Unit
+
+__all__ = [
+    "TITLE_ID",
+    "Block",
+    "BlockKind",
+    "PlacedSection",
+    "ReadingOrder",
+    "Unit",
+    "placed_sections",
+    "reading_order",
+    "section_blocks",
+    "section_units",
+]
 
 TITLE_ID = "title"
 BlockKind = Literal["title", "heading", "paragraph"]
-
-
-class Unit(NamedTuple):
-    """An id and its exact source text (a pair, so it unpacks as ``sid, text``)."""
-
-    id: str
-    text: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,14 +42,24 @@ class Block:
     id: str
     #: The section the block belongs to ("" for the title).
     section_id: str
-    #: The block's units: a heading or the title is one, a paragraph its sentences.
-    sentences: tuple[Unit, ...]
+    #: The block's units: a heading or the title is one; a paragraph's sentences, or the
+    #: paragraph itself, whose sentences are split when first asked for (a novel's
+    #: 35,000, split as it opened, were a fifth of its time to the first frame).
+    units: tuple[Unit, ...] | Paragraph
     byline: bool = False
     level: int = 1
 
     @property
+    def sentences(self) -> tuple[Unit, ...]:
+        units = self.units
+        return units.sentences if isinstance(units, Paragraph) else units
+
+    @property
     def text(self) -> str:
-        return "".join(unit.text for unit in self.sentences)
+        units = self.units
+        if isinstance(units, Paragraph):
+            return units.text  # what its sentences join back to
+        return "".join(unit.text for unit in units)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,8 +91,7 @@ def section_blocks(section: Section) -> Iterator[Block]:
         heading = (Unit(section.id, section.title),)
         yield Block("heading", section.id, section.id, heading, level=section.level)
     for paragraph in section.paragraphs:
-        units = tuple(Unit(s.id, s.text) for s in paragraph.sentences)
-        yield Block("paragraph", paragraph.id, section.id, units, paragraph.kind == "byline")
+        yield Block("paragraph", paragraph.id, section.id, paragraph, paragraph.kind == "byline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +100,23 @@ class ReadingOrder:
 
     blocks: tuple[Block, ...]
     sections: tuple[PlacedSection, ...]
-    #: Block index of every block id and every unit id.
+    #: Block index of every block id (a heading's and the title's unit ids are theirs).
     _index: dict[str, int] = field(repr=False)
 
     def block_index(self, item_id: str) -> int | None:
-        """The block that holds a block or unit id (a bookmark, a position, a sentence)."""
-        return self._index.get(item_id)
+        """The block that holds a block or unit id (a bookmark, a position, a sentence).
+
+        A sentence id is its paragraph's and a number (``s3.p2.t4``): only the
+        paragraph's are kept, so that opening a book splits none of its sentences.
+        """
+        found = self._index.get(item_id)
+        if found is not None:
+            return found
+        paragraph, mark, number = item_id.rpartition(".t")
+        found = self._index.get(paragraph) if mark and number.isdigit() else None
+        if found is None or not 1 <= int(number) <= len(self.blocks[found].sentences):
+            return None
+        return found if self.blocks[found].kind == "paragraph" else None
 
     def units(self) -> Iterator[Unit]:
         """Every unit in reading order: what the pipeline translates."""
@@ -110,11 +136,7 @@ def reading_order(doc: Document, *, title: bool = True) -> ReadingOrder:
         blocks.append(Block("title", TITLE_ID, "", (Unit(TITLE_ID, doc.title),)))
     for section in doc.walk():
         blocks.extend(section_blocks(section))
-    index: dict[str, int] = {}
-    for number, block in enumerate(blocks):
-        index[block.id] = number
-        for unit in block.sentences:
-            index.setdefault(unit.id, number)
+    index = {block.id: number for number, block in enumerate(blocks)}
     return ReadingOrder(tuple(blocks), tuple(placed_sections(doc)), index)
 
 

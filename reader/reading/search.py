@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import importlib.metadata
 import json
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -28,6 +27,8 @@ INDEX_FORMAT = 1
 
 
 def _pypinyin_version() -> str:
+    import importlib.metadata  # a tenth of the reader's own start-up: only when indexing
+
     try:
         return importlib.metadata.version("pypinyin")
     except importlib.metadata.PackageNotFoundError:  # pragma: no cover - a dependency

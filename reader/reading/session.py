@@ -149,8 +149,7 @@ class ReadingSession:
         self.has_model = context.has_model()
         self.english_layer.expects_mt = self.has_model
         self.translator_info = GLOSS
-        #: Sentences, headings and the title: what machine translation covers.
-        self.total = sum(len(b.sentences) for b in self.blocks)
+        self._total: int | None = None
         self.state: DocumentState = (
             load_state(doc.source_sha256) if doc.source_sha256 else DocumentState("")
         )
@@ -164,6 +163,14 @@ class ReadingSession:
         #: Every sentence's toneless pinyin, for pinyin search (:meth:`prepare_search`).
         self._pinyin_index: PinyinIndex | None = None
         self._search_lock = threading.Lock()
+
+    @property
+    def total(self) -> int:
+        """Sentences, headings and the title: what machine translation covers (counted
+        when first asked: it splits every paragraph)."""
+        if self._total is None:
+            self._total = sum(len(b.sentences) for b in self.blocks)
+        return self._total
 
     # -- slow work, for workers -------------------------------------------------------
 

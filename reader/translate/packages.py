@@ -23,8 +23,6 @@ import stat
 import struct
 import tempfile
 import time
-import urllib.error
-import urllib.request
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -633,6 +631,9 @@ def _offline(url: str, exc: Exception) -> ReaderError:
 
 
 def fetch_index(url: str) -> list[dict[str, Any]]:
+    import urllib.error  # only here: urllib.request is a fifth of the reader's start-up
+    import urllib.request
+
     try:
         with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response:
             data = json.loads(response.read().decode("utf-8"))
@@ -690,6 +691,9 @@ def download(
 
 
 def _download_file(url: str, target: Path, sha256: str | None, progress: Progress | None) -> None:
+    import urllib.error
+    import urllib.request
+
     temp = target.with_name(target.name + ".part")
     digest = hashlib.sha256()
     try:

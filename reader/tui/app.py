@@ -7,7 +7,6 @@ from textual.app import App
 from reader.context import Context
 from reader.document.model import Document
 from reader.reading.session import ReadingSession
-from reader.tui.screens.library import LibraryScreen
 from reader.tui.screens.reading import ReadingScreen
 
 
@@ -37,6 +36,8 @@ class ReaderApp(App[None]):
         elif self.path:
             self.open_document(self.path, self.english)
         else:
+            from reader.tui.screens.library import LibraryScreen  # not read at a FILE's start
+
             self.push_screen(LibraryScreen())
 
     def open_document(self, path: str, english: str | None = None) -> None:
@@ -54,6 +55,8 @@ class ReaderApp(App[None]):
     def show_library(self) -> None:
         """Back to the library from a document (its place was saved as it closes): the
         one it was opened from, or a new one if the reader started on the document."""
+        from reader.tui.screens.library import LibraryScreen
+
         stack = self.screen_stack
         if len(stack) > 1 and isinstance(stack[-2], LibraryScreen):
             self.pop_screen()

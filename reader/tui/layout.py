@@ -664,12 +664,13 @@ def layout_block(
 def estimate_height(block: Block, options: Options) -> int:
     """Rows a block will take, without laying it out (refined once it is laid out)."""
     left, right = column_widths(options)
-    zh_cells = sum(2 * len(text) for _, text in block.sentences)
+    length = len(block.text)  # a paragraph's sentences are not split for this
+    zh_cells = 2 * length
     zh_rows = max(1, -(-zh_cells * (3 if options.pinyin else 2) // (2 * max(1, left))))
     if options.pinyin:
         zh_rows *= 2
     en_rows = (
-        max(1, -(-sum(len(t) for _, t in block.sentences) * 3 // max(1, right)))
+        max(1, -(-length * 3 // max(1, right)))
         if options.english
         else 0
     )

@@ -50,6 +50,7 @@ def _linear(channel: int) -> float:
     return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
 
 
+@lru_cache(maxsize=1024)
 def luminance(colour: Color) -> float:
     """WCAG 2.x relative luminance of an opaque colour (0 black, 1 white)."""
     r, g, b = colour.rgb

@@ -36,16 +36,14 @@ from reader.translate.base import Translation
 from reader.tui.commands import Command, ReaderCommands
 from reader.tui.layout import Marks, PlacedToken
 from reader.tui.palette import TONE_SCHEMES
-from reader.tui.screens.edit import CandidatesScreen, EditScreen
-from reader.tui.screens.export import ExportChoice, ExportScreen
-from reader.tui.screens.help import HelpScreen
-from reader.tui.screens.popup import GlossaryPopup, PopupResult
 from reader.tui.status import Part, fit
 from reader.tui.widgets.bilingual import BilingualView
 from reader.tui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from reader.english.human import HumanTranslation
+    from reader.tui.screens.export import ExportChoice
+    from reader.tui.screens.popup import PopupResult
 
 COLOUR_CYCLE: list[str | None] = [None, *TONE_SCHEMES]
 #: Translations applied to the view at once (fewer redraws on a long document).
@@ -249,7 +247,9 @@ class ReadingScreen(Screen[None]):
         position = self.session.position()
         if position is not None:
             self.call_after_refresh(view.jump_to, *position)
-        self.session.save()  # the library lists documents by when they were opened
+        # The library lists documents by when they were opened; after the first frame,
+        # which a locked, synced write (tens of milliseconds) would otherwise delay.
+        self.call_after_refresh(self.session.save)
         self._status()
         # After the first frame: jieba's start-up would otherwise delay it.
         self.call_after_refresh(self._load_language_after_first_frame)
@@ -555,6 +555,8 @@ class ReadingScreen(Screen[None]):
         if status == Status.LEARNING.value:
             status = f"learning {session.known.entry(event.token.text).level}"
         _, placed = self.view.current()
+        from reader.tui.screens.popup import GlossaryPopup  # modal screens load when opened
+
         popup = GlossaryPopup(
             entry,
             session.context.settings.hsk_standard,
@@ -809,6 +811,8 @@ class ReadingScreen(Screen[None]):
             return
         sid, text = current
         english = self.session.english_for(sid, text)
+        from reader.tui.screens.edit import EditScreen
+
         self.app.push_screen(
             EditScreen(text, english), lambda value: self._save_english(sid, value)
         )
@@ -818,6 +822,8 @@ class ReadingScreen(Screen[None]):
         if current is None:
             return
         sid, text = current
+        from reader.tui.screens.edit import CandidatesScreen
+
         self.app.push_screen(
             CandidatesScreen(text, self.session.candidates(sid, text)),
             lambda value: self._save_english(sid, value),
@@ -914,6 +920,7 @@ class ReadingScreen(Screen[None]):
 
     def action_export(self) -> None:
         from reader.export.formats import default_out_path
+        from reader.tui.screens.export import ExportScreen
 
         source = self.session.doc.path or self.session.doc.title
         # Absolute from the start: you see where the file will go.
@@ -971,6 +978,8 @@ class ReadingScreen(Screen[None]):
             if isinstance(binding, Binding):
                 what = binding.tooltip or binding.description
                 rows.append((binding.key_display or binding.key, what))
+        from reader.tui.screens.help import HelpScreen
+
         self.app.push_screen(HelpScreen(rows))
 
     def action_quit_reader(self) -> None:

@@ -123,6 +123,8 @@ class BilingualView(ScrollView, can_focus=True):
         self._layouts: dict[int, BlockLayout] = {}
         self._layout_styles = Styles()
         self._heights: list[int] = []
+        #: The options the heights were estimated with.
+        self._laid_out_for: Options | None = None
         self._offsets: list[int] = [0]
         self._width = 0
         #: Search matches drawn marked, by block.
@@ -165,6 +167,7 @@ class BilingualView(ScrollView, can_focus=True):
     def relayout(self, blocks: list[int] | None = None) -> None:
         """Forget cached layouts (all, or some blocks) and redraw."""
         options = self.options()
+        self._laid_out_for = options
         if blocks is None or options.width != self._width:
             anchor = self._anchor()
             self._highlight = None  # words may have been segmented anew
@@ -256,7 +259,11 @@ class BilingualView(ScrollView, can_focus=True):
     # -- Textual hooks ------------------------------------------------------------
 
     def on_resize(self, event: Resize) -> None:
-        self.relayout()
+        if self._heights and self.options() == self._laid_out_for:
+            self._ensure_visible()  # taller or shorter only: the layouts still hold
+            self.refresh()
+        else:
+            self.relayout()
 
     def notify_style_update(self) -> None:
         """New styles (a theme change, light or dark) restyle the cached lines."""
@@ -267,7 +274,10 @@ class BilingualView(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        self.relayout()
+        if self.size.width:
+            self.relayout()
+        # Else the first Resize lays it out: a whole book's heights estimated for a
+        # width it never has were a tenth of a second before the first frame.
 
     def _theme_changed(self, _theme: object) -> None:
         # The lines are cached with the old theme's colours.
@@ -488,6 +498,8 @@ class BilingualView(ScrollView, can_focus=True):
         self.post_message(self.WordSelected(placed.token, sentence, sid))
 
     def jump_to_block(self, index: int) -> None:
+        if not self._heights:
+            self.relayout()  # asked before the first Resize
         index = max(0, min(len(self.blocks) - 1, index))
         self.scroll_to(y=self._offsets[index], animate=False, immediate=True)
         self._ensure_visible()
