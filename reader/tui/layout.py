@@ -669,11 +669,7 @@ def estimate_height(block: Block, options: Options) -> int:
     zh_rows = max(1, -(-zh_cells * (3 if options.pinyin else 2) // (2 * max(1, left))))
     if options.pinyin:
         zh_rows *= 2
-    en_rows = (
-        max(1, -(-length * 3 // max(1, right)))
-        if options.english
-        else 0
-    )
+    en_rows = max(1, -(-length * 3 // max(1, right))) if options.english else 0
     if options.stacked or not options.english:
         return zh_rows + en_rows + 1
     return max(zh_rows, en_rows) + 1
