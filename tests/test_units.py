@@ -42,3 +42,31 @@ def test_every_id_finds_its_block(aq: Document) -> None:
     assert order.block_index("s99.p1") is None
     placed = {p.section.id: p for p in order.sections}
     assert all(p.top == p.section.id and p.parent is None for p in placed.values())
+
+
+def test_an_id_that_names_no_sentence_finds_no_block(aq: Document) -> None:
+    order = reading_order(aq)
+    block = next(b for b in order.blocks if b.kind == "paragraph")
+    last = len(block.sentences)
+    assert order.block_index(f"{block.id}.t{last}") is not None
+    for missing in (f"{block.id}.t{last + 1}", f"{block.id}.t0", f"{block.id}.tx", "s1.t1"):
+        assert order.block_index(missing) is None, missing
+
+
+def test_opening_a_book_splits_none_of_its_sentences() -> None:
+    """The reading order and the view's first layout need a paragraph's text, not its
+    sentences: a novel's 35,000, split as it opened, were a fifth of its first frame."""
+    from reader.document import load_document
+    from reader.tui.layout import Options, estimate_height
+    from tests.conftest import HLM
+
+    doc = load_document(HLM)
+    order = reading_order(doc)
+    options = Options(100, True, None, True, False, False, True, True)
+    heights = [estimate_height(block, options) for block in order.blocks]
+    paragraphs = list(doc.paragraphs())
+    assert all(p._sentences is None for p in paragraphs)
+    assert order.block_index(paragraphs[-1].id + ".t1") == len(order.blocks) - 1
+    assert sum(p._sentences is not None for p in paragraphs) == 1  # that one, to check it
+    assert all(b.text == "".join(u.text for u in b.sentences) for b in order.blocks)
+    assert heights == [estimate_height(block, options) for block in order.blocks]
