@@ -219,6 +219,10 @@ async def test_position_and_bookmarks_persist() -> None:
         view = screen.query_one(BilingualView)
         await pilot.pause(0.2)
         assert screen.session.blocks[view.cursor.block].id == position
+        # On screen: the view scrolled there, the cursor did not move alone (the
+        # position came back before the first Resize, and the view had no heights).
+        top = view.scroll_y
+        assert 0 < top <= view._offsets[view.cursor.block] < top + view.size.height
         # The bookmark is listed in the contents panel, and jumps there.
         view.jump_to_block(0)
         await pilot.press("o")

@@ -274,10 +274,10 @@ class BilingualView(ScrollView, can_focus=True):
 
     def on_mount(self) -> None:
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
-        if self.size.width:
-            self.relayout()
-        # Else the first Resize lays it out: a whole book's heights estimated for a
-        # width it never has were a tenth of a second before the first frame.
+        # Estimated at a guessed width (the first Resize brings the real one): a position
+        # restored before that Resize needs the heights, and they cost little (the text's
+        # length, its sentences not split).
+        self.relayout()
 
     def _theme_changed(self, _theme: object) -> None:
         # The lines are cached with the old theme's colours.
@@ -498,8 +498,6 @@ class BilingualView(ScrollView, can_focus=True):
         self.post_message(self.WordSelected(placed.token, sentence, sid))
 
     def jump_to_block(self, index: int) -> None:
-        if not self._heights:
-            self.relayout()  # asked before the first Resize
         index = max(0, min(len(self.blocks) - 1, index))
         self.scroll_to(y=self._offsets[index], animate=False, immediate=True)
         self._ensure_visible()
