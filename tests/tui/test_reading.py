@@ -143,9 +143,9 @@ async def test_narrow_terminal_stacks() -> None:
         assert any("common prosperity" in line for line in lines)
         assert all(len(line) <= 80 for line in lines)
         # The key bar keeps the keys that matter on screen at 80 columns.
-        from textual.widgets._footer import FooterKey
+        from reader.tui.widgets.keybar import KeyBar
 
-        visible = {k.key_display for k in screen.query(FooterKey) if k.region.right <= 80}
+        visible = {k.key_display for k in screen.query_one(KeyBar).shown() if k.end <= 80}
         assert {"?", "q", "/", "o", "i"} <= visible
 
 
