@@ -156,3 +156,22 @@ def test_a_forked_worker_opens_its_own_connection(tmp_path: Path) -> None:
     os.waitpid(pid, 0)
     assert answer == b"1"
     assert parent._db is before and parent.lookup("重要")[0].pinyin == "zhòng yào"
+
+
+def test_rows_read_ahead_are_the_rows_asked_for_one_by_one(
+    dictionary: Dictionary, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A book's words are read from the index in a few queries (:meth:`prefetch`): each
+    word's rows, in order, as its own query gives them; a word it lacks has none."""
+    from reader.language import dictionary as module
+
+    words = ["行", "银行", "說", "说", "长", "没有这个词", "了"] * 2
+    alone = [dictionary._rows(word) for word in words]
+    ahead = Dictionary()
+    monkeypatch.setattr(module, "PREFETCH_BATCH", 2)  # several batches
+    ahead.prefetch(words)
+    assert ahead._ahead.keys() == set(words)
+    assert [ahead._rows(word) for word in words] == alone
+    assert len(ahead._rows("行")) > 1 and ahead._rows("没有这个词") == []
+    ahead.forget_prefetched()
+    assert not ahead._ahead and ahead._rows("行") == alone[0]

@@ -413,14 +413,24 @@ class Annotator:
 
     def word_rows(self, words: Iterable[str]) -> list[tuple[TokenRow, ...]]:
         """Each word's tokens out of context as plain rows (the fields of a token): what a
-        worker process sends back for :meth:`adopt_words`."""
-        return [
-            tuple(
-                (t.text, t.pinyin, t.definitions, t.source, t.hsk, t.is_hanzi)
-                for t in self._word_tokens(word)
-            )
-            for word in words
-        ]
+        worker process sends back for :meth:`adopt_words`.
+
+        The words and their characters (what a word CC-CEDICT lacks is split into) are
+        read from the dictionary together first, a few queries for thousands of words.
+        """
+        words = list(words)
+        dictionary = self.dictionary
+        dictionary.prefetch([*words, *{ch for word in words for ch in word}])
+        try:
+            return [
+                tuple(
+                    (t.text, t.pinyin, t.definitions, t.source, t.hsk, t.is_hanzi)
+                    for t in self._word_tokens(word)
+                )
+                for word in words
+            ]
+        finally:
+            dictionary.forget_prefetched()
 
     def adopt_words(self, words: Iterable[str], rows: Iterable[tuple[TokenRow, ...]]) -> None:
         """Take the words' tokens as another process made them (:meth:`word_rows`), as if

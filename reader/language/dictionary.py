@@ -19,7 +19,7 @@ import re
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -282,6 +282,21 @@ def _query(db: sqlite3.Connection, word: str) -> list[tuple[str, str, str, str]]
     ).fetchall()
 
 
+#: Words per query of :meth:`Dictionary.prefetch` (SQLite allows 32,766 parameters).
+PREFETCH_BATCH = 900
+
+
+def _query_many(
+    db: sqlite3.Connection, words: Sequence[str]
+) -> list[tuple[str, str, str, str, str]]:
+    marks = ",".join("?" * len(words))
+    return db.execute(
+        "SELECT f.form, e.trad, e.simp, e.pinyin, e.senses FROM forms f "
+        f"JOIN entries e ON e.id = f.id WHERE f.form IN ({marks}) ORDER BY e.id",
+        tuple(words),
+    ).fetchall()
+
+
 class Dictionary:
     """Thread-safe, lazily opened CC-CEDICT lookups."""
 
@@ -298,6 +313,8 @@ class Dictionary:
         self.lookup = lru_cache(maxsize=65536)(self._lookup)
         #: ``word in dictionary`` reads rows, not senses (coverage asks for every word).
         self._has = lru_cache(maxsize=65536)(lambda word: bool(self._rows(word)))
+        #: Rows read ahead for many words at once (:meth:`prefetch`).
+        self._ahead: dict[str, list[tuple[str, str, str, str]]] = {}
 
     def index_path(self) -> Path:
         """Named for the data's hash: hashed once (9 MB, 10–30 ms each time it was asked)."""
@@ -340,7 +357,33 @@ class Dictionary:
         warn(f"dictionary index: {problem}; using one in memory for this run")
         return _memory_index(data, path.name)
 
+    def prefetch(self, words: Iterable[str]) -> None:
+        """Read the rows of many words in a few queries, for the lookups that follow: a
+        book's 45,000 distinct words, a query each, spent a third of their annotation in
+        SQLite's per-statement cost. Kept until :meth:`forget_prefetched`."""
+        todo = [w for w in dict.fromkeys(words) if w not in self._ahead]
+        if not todo:
+            return
+        if self._db is None or self._opened_in != os.getpid():
+            self.open()
+        found: dict[str, list[tuple[str, str, str, str]]] = {w: [] for w in todo}
+        with self._lock:
+            assert self._db is not None
+            try:
+                for start in range(0, len(todo), PREFETCH_BATCH):
+                    for form, *row in _query_many(self._db, todo[start : start + PREFETCH_BATCH]):
+                        found[form].append((row[0], row[1], row[2], row[3]))
+            except sqlite3.DatabaseError:
+                return  # each word is then asked alone, where damage is dealt with
+        self._ahead.update(found)
+
+    def forget_prefetched(self) -> None:
+        self._ahead = {}
+
     def _rows(self, word: str) -> list[tuple[str, str, str, str]]:
+        ahead = self._ahead.get(word)
+        if ahead is not None:
+            return ahead
         if self._db is None or self._opened_in != os.getpid():
             self.open()
         with self._lock:
