@@ -244,7 +244,7 @@ def _decode_lines(handle: BinaryIO, codec: str, name: str, limit: int) -> Source
     decoder = codecs.getincrementaldecoder(codec)()
     digest = hashlib.sha256()
     lines: list[str] = []
-    carry = ""  # the line the last chunk ended in
+    carry = ""  # a CR the last chunk ended in, held back in case an LF follows
     sample = ""  # the first characters as decoded, for the binary test
     checked = started = text_seen = False
     total = 0

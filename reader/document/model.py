@@ -32,8 +32,10 @@ class Unit(NamedTuple):
     text: str
 
 
-#: A paragraph's sentences are its units.
-Sentence = Unit
+class Sentence(Unit):
+    """A sentence of a paragraph, id ``{paragraph id}.t{n}``: a unit of its own kind."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
