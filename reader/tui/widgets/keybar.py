@@ -12,7 +12,7 @@ A click on a key presses it, and hovering one shows its tooltip, as there.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -108,17 +108,7 @@ class KeyBar(Widget):
         placed, x = [], 0
         for key in keys[:count]:
             width = key_width(key.key_display, key.description)
-            placed.append(
-                Key(
-                    key.key,
-                    key.key_display,
-                    key.description,
-                    key.tooltip,
-                    key.enabled,
-                    x,
-                    x + width - 1,
-                )
-            )
+            placed.append(replace(key, start=x, end=x + width - 1))
             x += width
         return placed
 
