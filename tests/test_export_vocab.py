@@ -16,7 +16,9 @@ from reader.document import Document, Sentence
 from reader.errors import ReaderError
 from reader.export.termbase import export_glossary
 from reader.export.vocab import ANKI_COLUMNS, export_vocab
+from reader.language import annotation_cache, parallel
 from reader.language.annotate import Annotator
+from reader.language.annotation_cache import AnnotationCache
 from reader.language.glossary import Glossary
 from reader.language.vocabulary import words_above
 from reader.store import vocab
@@ -83,19 +85,63 @@ def test_words_above_an_hsk_level(party_building: Document, annotator: Annotator
         words_above(party_building, 9, annotator)
 
 
-def test_words_above_come_from_the_annotation_cache_the_second_time(
+@pytest.fixture
+def own_annotation_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """This test's annotation cache, not the shared cache folder's (where another test
+    may have annotated the same document whole)."""
+    monkeypatch.setattr(annotation_cache, "cache_dir", lambda: tmp_path / "cache")
+
+
+def _annotated_whole(doc: Document, annotator: Annotator) -> None:
+    """What an export leaves: every sentence of ``doc`` annotated and kept."""
+    texts = dict.fromkeys(s.text for s in doc.sentences() if s.text)
+    annotated = {text: tuple(annotator.annotate(text)) for text in texts}
+    AnnotationCache(annotator).save(doc.source_sha256, annotated)
+
+
+@pytest.mark.usefixtures("own_annotation_cache")
+@pytest.mark.parametrize("workers", [1, 2])
+def test_words_above_are_the_cards_of_every_sentence_annotated(
+    aq: Document,
+    make_annotator: Callable[..., Annotator],
+    monkeypatch: pytest.MonkeyPatch,
+    workers: int,
+) -> None:
+    """Only the sentences that can give a card are annotated: the same cards, in the
+    same order, with the same pinyin, senses and sentence, as annotating them all
+    (the list a document annotated before is read from), at every level and with the
+    unlisted words; cut in worker processes too."""
+    monkeypatch.setattr(parallel, "PARALLEL_MIN_CHARS", 0 if workers > 1 else 10**9)
+    monkeypatch.setattr(parallel, "cpu_count", lambda: workers)
+    choices = [(0, False), (4, False), (6, False), (6, True), (7, True)]
+    cut = {
+        choice: words_above(aq, choice[0], make_annotator(), unlisted=choice[1])
+        for choice in choices
+    }
+    whole = make_annotator()
+    _annotated_whole(aq, whole)
+    for (level, unlisted), cards in cut.items():
+        again = make_annotator()
+        monkeypatch.setattr(again.segmenter, "cut", _no_cutting)
+        assert cards and words_above(aq, level, again, unlisted=unlisted) == cards
+    assert len(cut[(6, True)]) > len(cut[(6, False)]) > 0
+
+
+def _no_cutting(text: str) -> list[str]:
+    raise AssertionError(f"cut again: {text[:20]}")
+
+
+@pytest.mark.usefixtures("own_annotation_cache")
+def test_words_above_are_read_from_a_document_annotated_before(
     party_building: Document,
     make_annotator: Callable[..., Annotator],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The whole document is annotated at once and kept: the next list cuts nothing."""
+    """An export annotated the whole document and kept it: the list cuts nothing."""
     first = words_above(party_building, 6, make_annotator())
+    _annotated_whole(party_building, make_annotator())
     again = make_annotator()
-
-    def no_cutting(text: str) -> list[str]:
-        raise AssertionError(f"cut again: {text[:20]}")
-
-    monkeypatch.setattr(again.segmenter, "cut", no_cutting)
+    monkeypatch.setattr(again.segmenter, "cut", _no_cutting)
     assert words_above(party_building, 6, again) == first
 
 

