@@ -112,7 +112,7 @@ class PinyinTable:
     def __init__(self, path: Path) -> None:
         self._db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
         self._lock = threading.Lock()
-        self._first: dict[str, tuple[dict[str, str], frozenset[str]]] = {}
+        self._first: dict[str, tuple[dict[str, str], dict[str, bool]]] = {}
         self._chars: dict[str, str] | None = None
         self._few: dict[str, str] = {}
         try:
@@ -154,16 +154,18 @@ class PinyinTable:
 
     # -- pypinyin.seg.mmseg, restated over the file ---------------------------------------
 
-    def _starting(self, ch: str) -> tuple[dict[str, str], frozenset[str]]:
-        """The phrases that start with ``ch`` and all their prefixes, read once: a
-        query per character step was 5–30 µs, and a word takes several."""
+    def _starting(self, ch: str) -> tuple[dict[str, str], dict[str, bool]]:
+        """The phrases that start with ``ch``, and all their prefixes (each: whether it is
+        a phrase itself, one lookup per step), read once: a query per character step was
+        5–30 µs, and a word takes several."""
         found = self._first.get(ch)
         if found is None:
             rows = self._db.execute(
                 "SELECT word, reading FROM phrases WHERE word >= ? AND word < ?", (ch, ch + _END)
             ).fetchall()
             phrases = dict(rows)
-            prefixes = frozenset(w[:n] for w in phrases for n in range(1, len(w) + 1))
+            prefixes = dict.fromkeys((w[:n] for w in phrases for n in range(1, len(w))), False)
+            prefixes.update(dict.fromkeys(phrases, True))
             found = self._first[ch] = (phrases, prefixes)
         return found
 
@@ -182,50 +184,49 @@ class PinyinTable:
             return found
         return self._chars.get(ch, ch)
 
-    def _lookup(self, text: str) -> tuple[bool, bool]:
-        """(is some phrase's prefix, is a phrase): pypinyin's prefix set and phrase dict."""
-        phrases, prefixes = self._starting(text[0])
-        return text in prefixes, text in phrases
-
-    def _segments(self, run: str) -> list[str]:
-        """``Seg.cut`` as pypinyin runs it (``no_non_phrases=True``): from the left, the
-        longest phrase among the prefixes that begin some phrase; a character alone where
-        none is; every character alone where the text ends inside an unfinished prefix."""
-        out: list[str] = []
-        remain = run
-        while remain:
-            valid = 0
-            for index in range(len(remain)):
-                prefix, phrase = self._lookup(remain[: index + 1])
-                if prefix:
-                    if phrase:
-                        valid = index + 1
-                    continue
-                cut = valid or 1
-                out.append(remain[:cut])
-                remain = remain[cut:]
-                break
-            else:
-                if valid:
-                    out.append(remain[:valid])
-                    remain = remain[valid:]
-                    continue
-                out.extend(remain)
-                remain = ""
-        return out
-
     def reading(self, run: str) -> list[str]:
         """pypinyin's reading of a run of Hanzi, one item per character (the character
-        itself where pypinyin has no reading, as pypinyin gives it)."""
+        itself where pypinyin has no reading, as pypinyin gives it).
+
+        ``Seg.cut`` as pypinyin runs it (``no_non_phrases=True``), then
+        ``_phrase_pinyin``, in one pass: from the left, the longest phrase among the
+        prefixes that begin some phrase, read as that phrase; a character alone (its
+        first reading) where none is; every character alone where the run ends inside
+        a prefix that no phrase completes. (A novel's index of readings: 1.1 → 0.5 s.)
+        """
         out: list[str] = []
+        first = self._first
+        starting = self._starting
         with self._lock:
-            for segment in self._segments(run):
-                # ``_phrase_pinyin``: the phrase's reading, else each character's first.
-                reading = self._starting(segment[0])[0].get(segment)
-                if reading is not None:
-                    out.extend(reading.split(" "))
+            char = self._chars.get if self._chars is not None else None
+            i, n = 0, len(run)
+            while i < n:
+                ch = run[i]
+                found = first.get(ch)
+                phrases, prefixes = found if found is not None else starting(ch)
+                valid = 0
+                j = i + 1
+                while j <= n:
+                    whole = prefixes.get(run[i:j])
+                    if whole is None:
+                        break
+                    if whole:
+                        valid = j - i
+                    j += 1
                 else:
-                    out.extend(self._char(ch) for ch in segment)
+                    if not valid:
+                        for rest in run[i:]:
+                            own = (first.get(rest) or starting(rest))[0].get(rest)
+                            out.append(own if own is not None else self._char(rest))
+                        break
+                if valid:
+                    out.extend(phrases[run[i : i + valid]].split(" "))
+                    i += valid
+                else:
+                    out.append(char(ch, ch) if char is not None else self._char(ch))
+                    if char is None and self._chars is not None:
+                        char = self._chars.get
+                    i += 1
         return out
 
 
