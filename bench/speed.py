@@ -302,6 +302,9 @@ def section_search(work: Path) -> None:
         hits = len(session.search(query))
         return time.perf_counter() - start, hits
 
+    from reader.language.pinyin_table import shared_table
+
+    shared_table()  # built on the first run of anything (the first-run figure has it)
     session = ReadingSession(doc, context)
     chinese, n_chinese = clock(session, "宝玉")
     cold, n_pinyin = clock(session, "baoyu")  # builds the index: first search ever

@@ -110,6 +110,29 @@ def test_search_chinese_toneless_pinyin_and_english(model_files: dict[str, Path]
     assert session.search("plenary session")
 
 
+def test_pinyin_search_reads_each_character_in_its_word(tmp_path: Path) -> None:
+    """行 is xing alone and hang in 银行, 长 chang in 长城: the search finds the word by
+    the reading it has there, lands on its first character and highlights all of it."""
+    from reader.reading.search import match_length
+
+    path = tmp_path / "bank.txt"
+    path.write_text("《银行》\n\n他在银行工作，去过长城。\n\n他们步行回家。\n", encoding="utf-8")
+    session = _session(path)
+
+    def found(query: str) -> list[str]:
+        out = []
+        for hit in session.search(query):
+            text = session.blocks[hit.block].sentences[hit.sentence].text
+            out.append(text[hit.offset : hit.offset + match_length(text, hit.offset, query)])
+        return out
+
+    assert found("yinhang") == ["银行", "银行"]  # the title and the sentence
+    assert found("Chang Cheng") == ["长城"]
+    assert found("buxing") == ["步行"]
+    assert found("yinxing") == []
+    assert found("hanggong") == ["行工"]
+
+
 def test_saved_words_use_the_pinyin_style(user_dirs: Path) -> None:
     session = _session(settings=Settings(tone_numbers=True))
     entry = session.save_word("重要", " 共同富裕很重要。 ", "s1.p1.t1")

@@ -175,7 +175,8 @@ def test_segmenter_uses_the_fast_cut(annotator: Annotator) -> None:
 def _scan(session: ReadingSession, query: str) -> list[Match]:
     """The search as it was: pypinyin asked for every sentence's reading, every time."""
     from reader.language.pinyin import toneless
-    from reader.reading.session import _occurrences, _pinyin_offsets
+    from reader.reading.search import pinyin_offsets
+    from reader.reading.session import _occurrences
 
     needle = query.lower()
     compact = "".join(needle.split())
@@ -185,7 +186,7 @@ def _scan(session: ReadingSession, query: str) -> list[Match]:
         for number, (sid, text) in enumerate(block.sentences):
             offsets = _occurrences(text, query)
             if not offsets and by_pinyin and compact in toneless(text):
-                offsets = _pinyin_offsets(text, compact)
+                offsets = pinyin_offsets(text, compact)
             if not offsets:
                 english = session.english_layer.english_text(sid)
                 if english is not None and needle in english.lower():

@@ -69,7 +69,7 @@ def align_sentences(zh: Sequence[str], en: Sequence[str], context: Context) -> l
     """Link Chinese sentences with the English sentences that translate them.
 
     Every sentence of both lists is in exactly one link, in order; links may
-    be 1–1, 1–2 … 1–6, 2–1 … 6–1, 2–2, 2–3, 3–2, or have an empty side.
+    be 1–1, 1–2 … 1–6, 2–1 … 6–1, 2–2, 2–3, 3–2, 3–3, 2–4, 4–2, or have an empty side.
     """
     return list(align_texts(zh, en, context).links)
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from reader.hanzi import HANZI_RUN, hanzi_count, is_hanzi
+from reader.hanzi import HANZI_CLASS, HANZI_RUN, hanzi_count, is_hanzi
 
 # pypinyin copies its phrase and character tables at import unless told not to: a
 # tenth of its import time, for copies only its table-loading functions (which
@@ -96,25 +96,59 @@ def _data_rows(name: str) -> list[list[str]]:
     return [line.split("\t") for line in text.splitlines() if line.strip() and line[0] != "#"]
 
 
-@lru_cache(maxsize=4096)
+#: pypinyin's ``Style.NORMAL`` of a reading: tone marks (and any combining mark) off,
+#: ü as ``v`` (``lv``, as a keyboard types it).
+_BARE = str.maketrans(
+    {
+        **dict.fromkeys("āáǎà", "a"),
+        **dict.fromkeys("ēéěè", "e"),
+        **dict.fromkeys("īíǐì", "i"),
+        **dict.fromkeys("ōóǒò", "o"),
+        **dict.fromkeys("ūúǔù", "u"),
+        **dict.fromkeys("üǖǘǚǜ", "v"),
+        **dict.fromkeys("ńňǹ", "n"),
+        "ḿ": "m",
+        **dict.fromkeys(map(chr, range(0x300, 0x370))),
+    }
+)
+
+_UNREAD = re.compile(f"[{HANZI_CLASS}]+")
+
+
 def toneless(text: str) -> str:
     """``重要的事`` → ``zhongyaodeshi``: for searching by pinyin typed without tones.
 
-    pypinyin's ``lazy_pinyin(text, Style.NORMAL, errors="ignore")``, put together
-    from its own segments (its phrase matching), each converted once: the
-    conversion, not the matching, was three quarters of the time, and a novel
-    has 110,000 segments of 11,000 kinds (the search index of 红楼梦: 4 s → 1 s).
+    pypinyin's ``lazy_pinyin(text, Style.NORMAL, errors="ignore")`` (a test holds
+    them equal), read from the pinyin table: no pypinyin import for the first search.
     """
-    from pypinyin.seg.simpleseg import seg
+    # One translation of the whole reading (a character pypinyin cannot read is given
+    # back as itself, a Hanzi: dropped after): a translation per syllable was a third
+    # of a novel's index.
+    read = "".join(["".join(_pypinyin_items(run)) for run in HANZI_RUN.findall(text)])
+    return _UNREAD.sub("", read.translate(_BARE))
 
-    return "".join([_toneless_segment(part) for part in seg(text)])
+
+@lru_cache(maxsize=4096)
+def toneless_syllables(text: str) -> tuple[str, ...]:
+    """One toneless syllable per character of ``text``, '' where pypinyin reads none.
+
+    Read in context, as :func:`toneless` reads the whole text: 银行 is ``yin hang``
+    where 行 alone is ``xing``, so a match the search index found (``yinhang``) is
+    placed and highlighted on the characters that spell it.
+    """
+    return tuple(_toneless_items(text))
 
 
-@lru_cache(maxsize=65536)
-def _toneless_segment(part: str) -> str:
-    from pypinyin import Style, lazy_pinyin
-
-    return "".join(lazy_pinyin(part, style=Style.NORMAL, errors="ignore"))
+def _toneless_items(text: str) -> list[str]:
+    out = [""] * len(text)
+    for run in HANZI_RUN.finditer(text):
+        start = run.start()
+        for k, (ch, syllable) in enumerate(
+            zip(run.group(), _pypinyin_items(run.group()), strict=False)
+        ):
+            if syllable != ch:
+                out[start + k] = syllable.translate(_BARE)
+    return out
 
 
 def load_overrides() -> dict[str, tuple[str, ...]]:

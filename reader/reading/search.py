@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from reader.errors import ReaderError
-from reader.language.pinyin import toneless
+from reader.language.pinyin import toneless, toneless_syllables
 from reader.store.atomic import write_text
 from reader.store.paths import cache_dir
 
@@ -99,3 +99,46 @@ def _load(path: Path, count: int) -> list[str] | None:
     ):
         return None
     return data[1]
+
+
+def pinyin_offsets(text: str, compact: str) -> list[int]:
+    """The characters of ``text`` where the toneless pinyin ``compact`` starts, each at
+    the start of a syllable read in context as the index reads it: 银行 is found by
+    ``yinhang`` (read one by one, 行 is ``xing``, and the index's hit had no place)."""
+    syllables = toneless_syllables(text)
+    spelled: list[str] = []
+    starts: dict[int, int] = {}
+    length = 0
+    for number, syllable in enumerate(syllables):
+        if syllable:
+            starts[length] = number
+            spelled.append(syllable)
+            length += len(syllable)
+    joined = "".join(spelled)
+    found: list[int] = []
+    at = joined.find(compact) if compact else -1
+    while at >= 0:
+        if at in starts:
+            found.append(starts[at])
+        at = joined.find(compact, at + 1)
+    return found
+
+
+def match_length(text: str, offset: int, query: str) -> int:
+    """Characters a match at ``offset`` covers: the query's own, the characters whose
+    toneless pinyin (in context, as the search read it) spells it, or 0 for a match in
+    the English."""
+    if text.startswith(query, offset):
+        return len(query)
+    compact = "".join(query.lower().split())
+    if not (compact.isascii() and compact.isalpha()):
+        return 0
+    syllables = toneless_syllables(text)
+    spelled = ""
+    for end in range(offset, len(text)):
+        spelled += syllables[end]
+        if not compact.startswith(spelled) and not spelled.startswith(compact):
+            return 0
+        if len(spelled) >= len(compact):
+            return end - offset + 1
+    return 0

@@ -24,10 +24,9 @@ from reader.document.units import Block, Unit, reading_order
 from reader.english.layer import English, FixedEnglish
 from reader.errors import ReaderError
 from reader.language.annotate import Entry, Token
-from reader.language.pinyin import toneless
 from reader.reading.english import EnglishLayer
 from reader.reading.known import ReadingWords
-from reader.reading.search import PinyinIndex
+from reader.reading.search import PinyinIndex, pinyin_offsets
 from reader.store import vocab
 from reader.store.memory import EDITED
 from reader.store.state import DocumentState, load_state, save_state, toggle_bookmark
@@ -111,16 +110,6 @@ def _occurrences(text: str, query: str) -> list[int]:
     while start >= 0 and query:
         found.append(start)
         start = text.find(query, start + len(query))
-    return found
-
-
-def _pinyin_offsets(text: str, compact: str) -> list[int]:
-    """Indices of the characters where the toneless pinyin ``compact`` starts."""
-    syllables = [toneless(ch) for ch in text]
-    found: list[int] = []
-    for start in range(len(text)):
-        if syllables[start] and "".join(syllables[start:]).startswith(compact):
-            found.append(start)
     return found
 
 
@@ -443,7 +432,7 @@ class ReadingSession:
             for number, (sid, text) in enumerate(block.sentences):
                 offsets = _occurrences(text, query) if query in text else []
                 if not offsets and flat in spelled:
-                    offsets = _pinyin_offsets(text, compact)
+                    offsets = pinyin_offsets(text, compact)
                 if not offsets:
                     english = english_text(sid)
                     if english is not None and needle in english.lower():

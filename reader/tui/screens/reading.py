@@ -27,8 +27,8 @@ from textual.widgets.option_list import Option
 
 from reader.english.layer import English
 from reader.errors import ReaderError
-from reader.language.pinyin import toneless
 from reader.reading.known import Prepared
+from reader.reading.search import match_length
 from reader.reading.session import Match, ReadingSession, TranslationJob
 from reader.store.state import load_preferences, save_preferences
 from reader.store.words import Status
@@ -111,24 +111,6 @@ class GlossMatches(Message):
         self.query = query
         self.matches = matches
         super().__init__()
-
-
-def match_length(text: str, offset: int, query: str) -> int:
-    """Characters a match at ``offset`` covers: the query's own, the characters whose
-    toneless pinyin spells it, or 0 for a match in the English."""
-    if text.startswith(query, offset):
-        return len(query)
-    compact = "".join(query.lower().split())
-    if not (compact.isascii() and compact.isalpha()):
-        return 0
-    spelled = ""
-    for end in range(offset, len(text)):
-        spelled += toneless(text[end])
-        if not compact.startswith(spelled) and not spelled.startswith(compact):
-            return 0
-        if len(spelled) >= len(compact):
-            return end - offset + 1
-    return 0
 
 
 class ExportFinished(Message):
