@@ -11,7 +11,7 @@ import pytest
 from reader.cli import main
 from reader.context import Context
 from reader.document import load_document
-from reader.english.human import ALIGNMENTS, open_translation
+from reader.english.human import ALIGNMENTS, BESIDE, open_translation
 from reader.errors import ReaderError
 from reader.reading.session import ReadingSession
 from reader.settings import Settings
@@ -76,6 +76,50 @@ def test_the_translation_is_aligned_once_and_shown_as_human(pair: tuple[Path, Pa
     assert session.together(second) == (first, second)
     title = next(iter(session.order.units()))
     assert session.english_for(title.id, title.text).provenance == "gloss"
+
+
+def test_an_alignment_kept_beside_the_translation_is_used_when_it_is_of_these_texts(
+    pair: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    zh, en = pair
+    beside = en.with_name(en.name + BESIDE)
+    assert main(["align", str(zh), str(en), "--format", "json", "--out", str(beside)]) == 0
+    capsys.readouterr()
+    doc = load_document(zh)
+    made = open_translation(doc, en, Context(Settings()))
+    for stored in (cache_dir() / ALIGNMENTS).glob("*.json"):
+        stored.unlink()
+
+    def no_aligning(*args: object, **kwargs: object) -> None:
+        raise AssertionError("aligned again")
+
+    monkeypatch.setattr("reader.english.human.align_documents", no_aligning)
+    kept = open_translation(doc, en, Context(Settings()))
+    assert kept.alignment == made.alignment and kept.english == made.english
+    # Of another version of the English (or of the Chinese): not used.
+    for stored in (cache_dir() / ALIGNMENTS).glob("*.json"):
+        stored.unlink()
+    en.write_text(EN.replace("a lot", "very much"), encoding="utf-8")
+    with pytest.raises(AssertionError, match="aligned again"):
+        open_translation(doc, en, Context(Settings()))
+
+
+def test_the_bundled_samples_alignment_is_what_the_aligner_makes() -> None:
+    """Shipped so that the first open shows Joly's English at once; made again here, so
+    that a change to the aligner (or to jieba, CC-CEDICT) cannot leave it stale: after
+    one, ``reader align seeds/hongloumeng-chapters-1-3.txt seeds/english/…txt --format
+    json --out seeds/english/…txt.alignment.json`` writes it anew."""
+    from reader.english.align import align_documents
+    from reader.english.links import DocumentAlignment
+    from reader.seeds import bundled_seeds, bundled_translation
+
+    (zh,) = [p for p in bundled_seeds() if bundled_translation(p)]
+    en = Path(str(bundled_translation(zh)))
+    doc = load_document(zh)
+    text = en.read_text(encoding="utf-8")
+    fresh = align_documents(doc, text, Context(Settings()).for_document(doc))
+    shipped = en.with_name(en.name + BESIDE).read_text(encoding="utf-8")
+    assert DocumentAlignment.from_json(shipped) == DocumentAlignment.from_json(fresh.to_json())
 
 
 def test_a_text_that_is_not_the_translation_is_refused(pair: tuple[Path, Path]) -> None:
