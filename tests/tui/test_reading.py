@@ -64,6 +64,31 @@ async def test_first_screen_shows_pinyin_and_the_gloss_then_the_toggles_and_the_
         await _theme_change_restyles_the_text(pilot, screen)
 
 
+async def test_the_first_screens_pinyin_is_drawn_before_jieba_loads() -> None:
+    """Loading jieba holds the interpreter for most of a second at a time: the first
+    screen's words (cut from jieba's table on disk) are drawn before it starts, not after."""
+    from reader.language.annotate import Annotator
+    from reader.language.segment import Segmenter
+
+    Segmenter().start()  # jieba's table is on disk: not the first run ever
+    drawn: list[bool] = []
+    app = ReaderApp(str(PARTY_BUILDING))
+    original = Annotator.start
+
+    def start(annotator: Annotator, **options: bool) -> None:
+        screen = app.screen
+        if isinstance(screen, ReadingScreen) and not drawn:
+            drawn.append(screen._first_shown.is_set())
+        original(annotator, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Annotator, "start", start)
+        async with app.run_test(size=SIZE) as pilot:
+            screen = await ready(pilot)
+            assert "gòng tóng fù yù" in view_text(screen)
+    assert drawn == [True]
+
+
 async def _toggles(pilot: Pilot[None], screen: ReadingScreen) -> None:
     view = screen.query_one(BilingualView)
     await pilot.press("p")  # pinyin only over the words you don't know (all, here)

@@ -50,6 +50,10 @@ COLOUR_CYCLE: list[str | None] = [None, *TONE_SCHEMES]
 APPLY_EVERY = 16
 
 
+#: Longest the language load waits for the first screen's pinyin to be drawn (seconds).
+FIRST_SHOWN_WAIT = 1.0
+
+
 class FirstScreenAnnotated(Message):
     """The words and pinyin of what is on screen, before the language layer is loaded."""
 
@@ -178,6 +182,10 @@ class ReadingScreen(Screen[None]):
         self._failed = 0
         #: Set when the screen goes: long background work stops at its next step.
         self._leaving = threading.Event()
+        #: Set once the first screen's pinyin is drawn (or the screen is left).
+        self._first_shown = threading.Event()
+        #: Set once the screen is drawn with the language layer loaded (or is left).
+        self._loaded_shown = threading.Event()
         self._follow: Timer | None = None
         self._phase = "screen"
         self._phase_done = 0
@@ -243,6 +251,8 @@ class ReadingScreen(Screen[None]):
     def on_unmount(self) -> None:
         self._cancel.set()
         self._leaving.set()
+        self._first_shown.set()
+        self._loaded_shown.set()
         self.session.save()
 
     # -- background work: workers post messages, handlers change state ------------------
@@ -260,22 +270,31 @@ class ReadingScreen(Screen[None]):
         try:
             if first and self.session.annotate_first(first) and not self._leaving.is_set():
                 self.post_message(FirstScreenAnnotated())
+                # Loading jieba holds the interpreter for most of a second at a time
+                # (its cache is one marshal.load): drawn after it, the first screen's
+                # pinyin came 1.4 s after it was ready. So it is drawn first.
+                self._first_shown.wait(timeout=FIRST_SHOWN_WAIT)
             fixed = self.session.load_language()
         except ReaderError as exc:  # the saved English could not be read: say so, read on
             self.post_message(Problem(str(exc)))
             fixed = {}
         self.post_message(LanguageLoaded(fixed))
+        # The first run ever writes the tables the next start's first screen is read from
+        # (a second or two of Python): after this screen is drawn, not beside it.
+        self._loaded_shown.wait(timeout=FIRST_SHOWN_WAIT)
         if not self._leaving.is_set():
-            self.session.keep_tables()  # the first run ever: for the next start's first screen
+            self.session.keep_tables()
 
     @on(FirstScreenAnnotated)
     def _first_screen_annotated(self, _message: FirstScreenAnnotated) -> None:
         self.view.relayout()
+        self.call_after_refresh(self._first_shown.set)
 
     @on(LanguageLoaded)
     def _language_loaded(self, message: LanguageLoaded) -> None:
         self.session.use_fixed(message.fixed)
         self.view.relayout()
+        self.call_after_refresh(self._loaded_shown.set)
         self._status()
         if self.english_path is not None:
             self.align(self.english_path)
