@@ -89,6 +89,42 @@ def test_index_is_cached_by_data_hash(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == [index.name]
 
 
+def test_a_missing_index_is_built_by_another_process_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first run ever builds the index on another core while jieba loads; the open
+    then reads what that process wrote (here this one may not build it)."""
+    import reader.language.dictionary as module
+
+    monkeypatch.setattr(module, "_cores", lambda: 2)
+    first = Dictionary(index_dir=tmp_path)
+    assert first.build_aside()
+    assert not first.build_aside()  # one at a time
+
+    def not_here(data: Path, target: Path) -> None:
+        raise AssertionError("built in this process")
+
+    monkeypatch.setattr(module, "_build_index", not_here)
+    first.open()
+    assert first.lookup("重要")[0].pinyin == "zhòng yào"
+    assert not Dictionary(index_dir=tmp_path).build_aside()  # there is one now
+    (index,) = tmp_path.glob("cc-cedict-*.sqlite")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [index.name]
+
+
+def test_an_index_the_other_process_failed_to_build_is_built_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.language.dictionary as module
+
+    monkeypatch.setattr(module, "_cores", lambda: 2)
+    monkeypatch.setattr(module, "_BUILD_ASIDE", "raise SystemExit(3)")
+    d = Dictionary(index_dir=tmp_path)
+    assert d.build_aside()
+    d.open()
+    assert d.lookup("重要")
+
+
 def test_a_corrupt_index_is_rebuilt(tmp_path: Path) -> None:
     Dictionary(index_dir=tmp_path).open()
     (index,) = tmp_path.glob("cc-cedict-*.sqlite")

@@ -175,6 +175,8 @@ class Annotator:
         self._words: dict[str, tuple[Token, ...]] = {}
         #: Recent annotate() results, oldest first (a bounded cache).
         self._annotated: dict[str, tuple[Token, ...]] = {}
+        #: Whether the first text asked for the dictionary index to be built aside.
+        self._aside_asked = False
         #: Sentences annotated in an earlier run (:meth:`prime`), until the glossary changes.
         self._primed: Mapping[str, tuple[Token, ...]] = {}
         #: Every CC-CEDICT headword, once :meth:`use_headwords` has read them.
@@ -225,12 +227,14 @@ class Annotator:
         screen is up); meanwhile jieba and pypinyin answer, with the same words.
         """
         self._sync_glossary()
-        self.dictionary.open()
+        # The first run ever builds the dictionary's index on another core meanwhile.
+        self.dictionary.build_aside()
         if tables_later:
             from reader.language.pinyin_table import build_later
 
             build_later()
         self.segmenter.start(table_later=tables_later)
+        self.dictionary.open()
         if pinyin:
             self.pinyin.word("中文")  # opens the readings' table (or imports pypinyin)
 
@@ -382,6 +386,11 @@ class Annotator:
         return tokens
 
     def _annotate(self, text: str) -> list[Token]:
+        if not self._aside_asked:
+            # The first text of a first run ever (``reader annotate``): the dictionary's
+            # index is built on another core while this one loads jieba to cut it.
+            self._aside_asked = True
+            self.dictionary.build_aside()
         return self.assemble(self.segmenter.cut(text))
 
     def assemble(self, words: Iterable[str]) -> list[Token]:

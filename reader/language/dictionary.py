@@ -17,6 +17,8 @@ import marshal
 import os
 import re
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -234,6 +236,23 @@ def _build_index(data: Path, target: Path) -> None:
         )
 
 
+#: What the process :meth:`Dictionary.build_aside` starts runs: the index, and nothing else.
+_BUILD_ASIDE = (
+    "import sys; from pathlib import Path; "
+    "from reader.language.dictionary import _build_index; "
+    "_build_index(Path(sys.argv[1]), Path(sys.argv[2]))"
+)
+#: Longest an open waits for that process (seconds) before building the index itself.
+BUILD_ASIDE_WAIT = 60.0
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
+        return os.cpu_count() or 1
+
+
 def _open_index(data: Path, path: Path) -> sqlite3.Connection:
     """Open the index read-only (building it first if missing); raises on a bad file."""
     if not path.exists():
@@ -310,6 +329,8 @@ class Dictionary:
         self._inherited: sqlite3.Connection | None = None
         self._digest: str | None = None
         self._lock = threading.Lock()
+        #: The process building the index for :meth:`build_aside`, until :meth:`open`.
+        self._builder: subprocess.Popen[bytes] | None = None
         self.lookup = lru_cache(maxsize=65536)(self._lookup)
         #: ``word in dictionary`` reads rows, not senses (coverage asks for every word).
         self._has = lru_cache(maxsize=65536)(lambda word: bool(self._rows(word)))
@@ -337,9 +358,43 @@ class Dictionary:
                 self._db = self._connect()
                 self._opened_in = os.getpid()
 
+    def build_aside(self) -> bool:
+        """Start building a missing index in another process, on another core, while this
+        one goes on (loads jieba): the first run ever waited 1.4 s for the two one after
+        the other. :meth:`open` waits for it, and builds the index itself if it failed.
+        False where there is nothing to do, or one core."""
+        with self._lock:
+            if self._db is not None or self._builder is not None or _cores() < 2:
+                return False
+            try:
+                data = self._data_file or find_data_file()
+                path = self.index_path()
+                if path.exists():
+                    return False
+                self._builder = subprocess.Popen(
+                    [sys.executable, "-c", _BUILD_ASIDE, str(data), str(path)],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            except (OSError, ReaderError):
+                return False
+            return True
+
+    def _await_builder(self) -> None:
+        builder, self._builder = self._builder, None
+        if builder is None:
+            return
+        try:
+            builder.wait(timeout=BUILD_ASIDE_WAIT)
+        except subprocess.TimeoutExpired:
+            builder.kill()
+            builder.wait()
+
     def _connect(self) -> sqlite3.Connection:
         """The index in the cache folder; rebuilt if damaged, kept in memory if the folder
         cannot take it (read-only, full): the dictionary is a cache, never a reason to stop."""
+        self._await_builder()  # whatever it left, the index is checked as always
         data = self._data_file or find_data_file()
         path = self.index_path()
         try:
