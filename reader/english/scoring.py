@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
@@ -1004,7 +1005,9 @@ def candidate_costs(
     total, lexical, length = np.full(shape, INF), np.zeros(shape), np.zeros(shape)
     evidence = _Evidence(model, band, stats, zh, en)
     ends = _EndCosts(model.boundaries, zh, en, rows, cols) if model.boundaries else None
-    for t, (a, b) in enumerate(TYPES):
+
+    def fill(t: int) -> None:
+        a, b = TYPES[t]
         valid = (rows + a <= n) & (cols >= 0) & (cols + b <= m)
         lz = zh_len[np.minimum(rows + a, n)] - zh_len[clipped_rows]
         le = en_len[np.clip(cols + b, 0, m)] - en_len[clipped_cols]
@@ -1015,6 +1018,10 @@ def candidate_costs(
         if ends is not None:
             cost = cost + ends.cost(a, b)
         total[t] = np.where(valid, cost, INF)
+
+    # Each type's costs are its own slices, NumPy's work mostly outside the interpreter.
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(fill, range(len(TYPES))))
     return Costs(band, total, lexical, length)
 
 
@@ -1140,8 +1147,12 @@ class _Evidence:
         self.cols = band.columns()
         self._cells: dict[tuple[str, int, int], Planes] = {}
         pairs = [(a, b) for a, b in TYPES if a and b]
-        self._zh = self._zh_terms(pairs)
-        self._en = self._en_terms(pairs)
+        # The two sides' terms are independent, and NumPy lets go of the interpreter
+        # for most of their work: on two cores at once.
+        with ThreadPoolExecutor(2) as pool:
+            zh_terms = pool.submit(self._zh_terms, pairs)
+            self._en = self._en_terms(pairs)
+            self._zh = zh_terms.result()
         self._cells.clear()
 
     def _cell(self, side: str, r: int, c: int) -> Planes:
