@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.resources import files
 
-from reader.hanzi import HANZI_CLASS, HANZI_RUN, hanzi_count, is_hanzi
+from reader.hanzi import HANZI_RUN, hanzi_count, is_hanzi
 
 # pypinyin copies its phrase and character tables at import unless told not to: a
 # tenth of its import time, for copies only its table-loading functions (which
@@ -112,8 +112,6 @@ _BARE = str.maketrans(
     }
 )
 
-_UNREAD = re.compile(f"[{HANZI_CLASS}]+")
-
 
 def toneless(text: str) -> str:
     """``重要的事`` → ``zhongyaodeshi``: for searching by pinyin typed without tones.
@@ -125,7 +123,7 @@ def toneless(text: str) -> str:
     # back as itself, a Hanzi: dropped after): a translation per syllable was a third
     # of a novel's index.
     read = "".join(["".join(_pypinyin_items(run)) for run in HANZI_RUN.findall(text)])
-    return _UNREAD.sub("", read.translate(_BARE))
+    return HANZI_RUN.sub("", read.translate(_BARE))
 
 
 @lru_cache(maxsize=4096)
