@@ -65,7 +65,7 @@ async def test_first_screen_shows_pinyin_and_the_gloss_then_the_toggles_and_the_
 
 
 async def test_the_first_screens_pinyin_is_drawn_before_jieba_loads() -> None:
-    """Loading jieba holds the interpreter for most of a second at a time: the first
+    """Loading jieba shares the interpreter with the drawing for a second: the first
     screen's words (cut from jieba's table on disk) are drawn before it starts, not after."""
     from reader.language.annotate import Annotator
     from reader.language.segment import Segmenter

@@ -270,9 +270,9 @@ class ReadingScreen(Screen[None]):
         try:
             if first and self.session.annotate_first(first) and not self._leaving.is_set():
                 self.post_message(FirstScreenAnnotated())
-                # Loading jieba holds the interpreter for most of a second at a time
-                # (its cache is one marshal.load): drawn after it, the first screen's
-                # pinyin came 1.4 s after it was ready. So it is drawn first.
+                # Loading jieba is a second of work that shares the interpreter with the
+                # drawing (its cache unmarshalled in pieces of up to 0.16 s): the first
+                # screen's pinyin, ready, came 1.4 s later, after the load. Drawn first.
                 self._first_shown.wait(timeout=FIRST_SHOWN_WAIT)
             fixed = self.session.load_language()
         except ReaderError as exc:  # the saved English could not be read: say so, read on
