@@ -6,6 +6,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from reader.document import Document
 from reader.language.jieba_table import table_path
 from reader.language.segment import LIGHT_CHARS, Segmenter
@@ -132,3 +134,38 @@ def test_many_short_texts_load_the_dictionary(aq: Document, tmp_path: Path) -> N
         if cut <= LIGHT_BUDGET // 2:
             assert segmenter._tokenizer is None  # a screen or two: from the table
     assert segmenter._tokenizer is not None
+
+
+def test_the_readers_first_run_writes_both_tables_in_another_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's first run ever: jieba's table and pypinyin's are written by another
+    process (a quit does not wait for them, the drawing does not share the interpreter
+    with them); this one may not write them here. jieba's has jieba's own words."""
+    from reader.language import jieba_table, pinyin_table
+    from reader.language.annotate import Annotator
+
+    monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
+    pinyin_table.forget_shared_table()
+    try:
+        annotator = Annotator(segmenter=Segmenter(splits_path=tmp_path / "s.tsv"))
+        annotator.segmenter.add_words(["示范区建设"])
+        annotator.start(tables_later=True)
+        assert annotator.segmenter.table_pending()
+        assert not jieba_table.table_path().exists() and not pinyin_table.table_path().exists()
+
+        def not_here(*args: object) -> None:
+            raise AssertionError("written in this process")
+
+        monkeypatch.setattr(jieba_table, "build", not_here)
+        monkeypatch.setattr(pinyin_table, "build", not_here)
+        child = annotator.keep_tables(aside=True)
+        assert child is not None and child.wait(timeout=120) == 0
+        assert jieba_table.table_path().exists() and pinyin_table.table_path().exists()
+        assert not annotator.segmenter.table_pending()
+        with sqlite3.connect(jieba_table.table_path()) as db:
+            words = dict(db.execute("SELECT word, freq FROM freq WHERE word = '示范区建设'"))
+        assert words.get("示范区建设", 0) == 0
+        assert annotator.keep_tables(aside=True) is None  # nothing left to write
+    finally:
+        pinyin_table.forget_shared_table()

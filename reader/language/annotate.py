@@ -11,6 +11,8 @@ Everything loads lazily and is safe to call from a worker thread.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -28,6 +30,17 @@ Source = Literal["user", "glossary", "cc-cedict", "characters"]
 TokenRow = tuple[str, tuple[str, ...], tuple[str, ...], "Source | None", "int | None", bool]
 #: Sentences whose tokens annotate() keeps (a screen, or an export chunk, many times over).
 ANNOTATED_KEPT = 4096
+#: What the process :meth:`Annotator.keep_tables` starts runs: jieba's table (from a
+#: tokenizer of its own: jieba's words alone) and pypinyin's, each if missing.
+_KEEP_TABLES = (
+    "import sys; from pathlib import Path; "
+    "from reader.language.jieba_table import is_built; "
+    "from reader.language.pinyin_table import keep_table; "
+    "from reader.language.segment import Segmenter; "
+    "folder = Path(sys.argv[1]) if sys.argv[1] else None; "
+    "is_built(folder) or Segmenter(jieba_cache=folder).start(); "
+    "keep_table()"
+)
 #: Longest dictionary word tried when splitting an unknown token.
 MAX_WORD = 8
 #: Tokens with these are numbers and ordinals (第九次), never names.
@@ -238,12 +251,34 @@ class Annotator:
         if pinyin:
             self.pinyin.word("中文")  # opens the readings' table (or imports pypinyin)
 
-    def keep_tables(self) -> None:
-        """Write the tables :meth:`start` left for later (``tables_later``), if missing."""
-        from reader.language.pinyin_table import keep_table
+    def keep_tables(self, *, aside: bool = False) -> subprocess.Popen[bytes] | None:
+        """Write the tables :meth:`start` left for later (``tables_later``), if missing.
 
+        ``aside``: by another process, which is returned (the reader: 2.5 s of Python
+        beside the drawing on the first run ever, which a quit also waited for); here
+        only if it cannot be started. It loads jieba anew, so its table holds jieba's
+        own words, as the one written here does (no glossary term, join or split)."""
+        from reader.language.pinyin_table import keep_table, table_path
+
+        if not (self.segmenter.table_pending() or not table_path().exists()):
+            return None
+        if aside:
+            folder = self.segmenter.jieba_folder
+            try:
+                child = subprocess.Popen(
+                    [sys.executable, "-c", _KEEP_TABLES, str(folder or "")],
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
+            except OSError:
+                pass
+            else:
+                self.segmenter.table_written_elsewhere()
+                return child
         self.segmenter.keep_table()
         keep_table()
+        return None
 
     # -- words -------------------------------------------------------------
 

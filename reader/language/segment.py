@@ -185,6 +185,20 @@ class Segmenter:
                 self._fast = FastCut(tokenizer) if supported() else None
                 self._follow({}, self.splits)
 
+    @property
+    def jieba_folder(self) -> Path | None:
+        """Where jieba's cache and table are kept (None: the cache folder)."""
+        return self._jieba_cache
+
+    def table_pending(self) -> bool:
+        """Did :meth:`start` leave jieba's table for later (``table_later``)?"""
+        return self._pristine is not None
+
+    def table_written_elsewhere(self) -> None:
+        """Another process writes the pending table: the copy kept for it is let go."""
+        with self._start_lock:
+            self._pristine = None
+
     def keep_table(self) -> None:
         """Write the table :meth:`start` left for later (``table_later``), if it did."""
         from reader.language.jieba_table import ensure_built

@@ -190,8 +190,9 @@ class ReadingSession:
 
     def keep_tables(self) -> None:
         """Write what the next start reads the first screen's words from, if this was
-        the first run ever (a second or so; a worker calls it once the screen is up)."""
-        self.context.annotator.keep_tables()
+        the first run ever: by another process (seconds of work, not beside the drawing;
+        a quit does not wait for it)."""
+        self.context.annotator.keep_tables(aside=True)
 
     def fixed_english(self) -> FixedEnglish:
         sha = self.doc.source_sha256
