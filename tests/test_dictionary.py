@@ -96,7 +96,7 @@ def test_a_missing_index_is_built_by_another_process_meanwhile(
     then reads what that process wrote (here this one may not build it)."""
     import reader.language.dictionary as module
 
-    monkeypatch.setattr(module, "_cores", lambda: 2)
+    monkeypatch.setattr("reader.language.parallel.cpu_count", lambda: 2)
     first = Dictionary(index_dir=tmp_path)
     assert first.build_aside()
     assert not first.build_aside()  # one at a time
@@ -117,7 +117,7 @@ def test_an_index_the_other_process_failed_to_build_is_built_here(
 ) -> None:
     import reader.language.dictionary as module
 
-    monkeypatch.setattr(module, "_cores", lambda: 2)
+    monkeypatch.setattr("reader.language.parallel.cpu_count", lambda: 2)
     monkeypatch.setattr(module, "_BUILD_ASIDE", "raise SystemExit(3)")
     d = Dictionary(index_dir=tmp_path)
     assert d.build_aside()

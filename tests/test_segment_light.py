@@ -146,6 +146,7 @@ def test_the_readers_first_run_writes_both_tables_in_another_process(
     from reader.language.annotate import Annotator
 
     monkeypatch.setenv("READER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr("reader.language.parallel.cpu_count", lambda: 2)
     pinyin_table.forget_shared_table()
     try:
         annotator = Annotator(segmenter=Segmenter(splits_path=tmp_path / "s.tsv"))

@@ -11,12 +11,10 @@ Everything loads lazily and is safe to call from a worker thread.
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from reader.hanzi import HANZI, HANZI_RUN, hanzi_count, is_hanzi
 from reader.language.dictionary import Dictionary, Reading
@@ -24,6 +22,9 @@ from reader.language.glossary import Glossary, Term
 from reader.language.hsk import DEFAULT_STANDARD, HskLevels
 from reader.language.pinyin import PinyinReader
 from reader.language.segment import Segmenter
+
+if TYPE_CHECKING:
+    import subprocess
 
 Source = Literal["user", "glossary", "cc-cedict", "characters"]
 #: A token's fields, in order, as plain values (what crosses to and from worker processes).
@@ -260,20 +261,13 @@ class Annotator:
         own words, as the one written here does (no glossary term, join or split)."""
         from reader.language.pinyin_table import keep_table, table_path
 
-        if not (self.segmenter.table_pending() or not table_path().exists()):
+        if not self.segmenter.table_pending() and table_path().exists():
             return None
         if aside:
-            folder = self.segmenter.jieba_folder
-            try:
-                child = subprocess.Popen(
-                    [sys.executable, "-c", _KEEP_TABLES, str(folder or "")],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
-            except OSError:
-                pass
-            else:
+            from reader.language.aside import start_python
+
+            child = start_python(_KEEP_TABLES, str(self.segmenter.jieba_folder or ""))
+            if child is not None:
                 self.segmenter.table_written_elsewhere()
                 return child
         self.segmenter.keep_table()

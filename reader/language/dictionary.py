@@ -18,7 +18,6 @@ import os
 import re
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import threading
 from collections.abc import Iterable, Iterator, Sequence
@@ -246,13 +245,6 @@ _BUILD_ASIDE = (
 BUILD_ASIDE_WAIT = 60.0
 
 
-def _cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):  # pragma: no cover - macOS, Windows
-        return os.cpu_count() or 1
-
-
 def _open_index(data: Path, path: Path) -> sqlite3.Connection:
     """Open the index read-only (building it first if missing); raises on a bad file."""
     if not path.exists():
@@ -363,23 +355,20 @@ class Dictionary:
         one goes on (loads jieba): the first run ever waited 1.4 s for the two one after
         the other. :meth:`open` waits for it, and builds the index itself if it failed.
         False where there is nothing to do, or one core."""
+        from reader.language.aside import start_python
+
         with self._lock:
-            if self._db is not None or self._builder is not None or _cores() < 2:
+            if self._db is not None or self._builder is not None:
                 return False
             try:
                 data = self._data_file or find_data_file()
                 path = self.index_path()
-                if path.exists():
-                    return False
-                self._builder = subprocess.Popen(
-                    [sys.executable, "-c", _BUILD_ASIDE, str(data), str(path)],
-                    stdin=subprocess.DEVNULL,
-                    stdout=subprocess.DEVNULL,
-                    stderr=subprocess.DEVNULL,
-                )
             except (OSError, ReaderError):
                 return False
-            return True
+            if path.exists():
+                return False
+            self._builder = start_python(_BUILD_ASIDE, str(data), str(path))
+            return self._builder is not None
 
     def _await_builder(self) -> None:
         builder, self._builder = self._builder, None
