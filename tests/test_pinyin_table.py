@@ -36,7 +36,8 @@ def test_readings_are_pypinyins_own(aq: Document, annotator: Annotator, tmp_path
     # Tone conversions as pypinyin does them, for what CC-CEDICT writes.
     from pypinyin.contrib.tone_convert import to_tone, to_tone3
 
-    for numbered in ("zhong4", "lu:4", "Li3", "r5", "m2", "xx5"):
+    # ... and each piece between its brackets (功放: abbr. for 功率放大器[gong1 lu : 4 ...]).
+    for numbered in ("zhong4", "lu:4", "Li3", "r5", "m2", "xx5", "lu", ":", "4", "A", "-"):
         assert table.converted("marks", numbered) == to_tone(numbered.replace("u:", "v"))
     for marked in ("zhòng", "lǜ", "de", "ḿ"):
         expected = to_tone3(marked, v_to_u=True, neutral_tone_with_five=True)
@@ -73,6 +74,9 @@ def test_lookup_and_annotate_do_not_import_pypinyin(annotator: Annotator) -> Non
         "tokens = c.annotator.annotate('我们要实现共同富裕，银行行长说。')\n"
         # CC-CEDICT's lu:e4 and nu:e4 (略, 虐): converted from the table too.
         "tokens += c.annotator.annotate('战略不是虐待。')\n"
+        # Entries pointing to a word written [lu : 4 ...] or [A A zhi4]: from the table too.
+        "c.annotator.annotate('功放和七律，AA制。')\n"
+        "c.annotator.lookup('七律')\n"
         "print(' '.join(entry.pinyin), '|', ' '.join(s for t in tokens for s in t.pinyin))\n"
         "print(c.annotator.lookup('略').readings[0].pinyin)\n"
         "print('pypinyin' in sys.modules, c.annotator.segmenter._tokenizer is None)\n"
