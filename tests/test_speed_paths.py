@@ -23,7 +23,7 @@ from reader.document import Document
 from reader.language.annotate import Annotator
 from reader.language.coverage import Simplifier, WordCounts, count_document
 from reader.language.dictionary import _parse, find_data_file, read_headwords
-from reader.language.jieba_fast import FastCut, import_jieba, supported
+from reader.language.jieba_fast import FastCut, import_jieba, initialize, supported
 from reader.language.segment import Segmenter
 from reader.reading.session import Match, ReadingSession
 from reader.store.paths import cache_dir
@@ -62,6 +62,26 @@ def test_fast_cut_is_jiebas_cut(tokenizer: Any, aq: Document) -> None:
     fast = FastCut(tokenizer)
     for text in _texts(aq):
         assert fast.cut(text) == list(tokenizer.cut(text)), text
+
+
+def test_jiebas_cache_read_at_once_is_jiebas_own(tokenizer: Any, tmp_path: Path) -> None:
+    """:func:`initialize` reads the cache jieba wrote; a damaged one is jieba's to rebuild."""
+    jieba = import_jieba()
+    read = jieba.Tokenizer()
+    read.tmp_dir = tokenizer.tmp_dir
+    initialize(read)
+    assert read.initialized and read.total == tokenizer.total and read.FREQ == tokenizer.FREQ
+    damaged = tmp_path / "jieba"
+    damaged.mkdir()
+    (damaged / "jieba.cache").write_bytes(b"\xda\x00 not marshal")
+    rebuilt = jieba.Tokenizer()
+    rebuilt.tmp_dir = str(damaged)
+    initialize(rebuilt)  # jieba builds its dictionary again and writes a good cache
+    assert rebuilt.FREQ == tokenizer.FREQ
+    again = jieba.Tokenizer()
+    again.tmp_dir = str(damaged)
+    initialize(again)
+    assert again.FREQ == tokenizer.FREQ and list(again.cut("贾宝玉笑道")) == ["贾宝玉", "笑", "道"]
 
 
 def test_fast_cut_follows_added_and_deleted_words(tokenizer: Any) -> None:

@@ -158,7 +158,7 @@ class Segmenter:
                     return
             # Imported here: jieba costs 0.1–0.2 s to import, and `reader --version`,
             # argument errors and the reader's first frame do not need it.
-            from reader.language.jieba_fast import FastCut, import_jieba, supported
+            from reader.language.jieba_fast import FastCut, import_jieba, initialize, supported
             from reader.language.jieba_table import Pristine, ensure_built, is_built
 
             jieba = import_jieba()
@@ -171,7 +171,7 @@ class Segmenter:
             with contextlib.suppress(OSError):
                 folder.mkdir(parents=True, exist_ok=True)
             tokenizer.tmp_dir = str(folder)
-            tokenizer.initialize()
+            initialize(tokenizer)
             # Its words as jieba has them, for short texts cut before this load next time.
             if not table_later:
                 ensure_built(tokenizer, self._jieba_cache)
