@@ -145,3 +145,31 @@ def test_usage_errors_exit_2() -> None:
     result = run("outline")
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_the_reader_leaves_at_once_as_a_normal_exit_would(tmp_path: Path) -> None:
+    """After the UI: threads still writing finish, exit handlers run, output is flushed."""
+    code = (
+        "import atexit, sys, threading, time\n"
+        "from pathlib import Path\n"
+        "from reader.cli import _leave_at_once\n"
+        "folder = Path(sys.argv[1])\n"
+        "def write():\n"
+        "    time.sleep(0.3)\n"
+        "    (folder / 'thread.txt').write_text('done')\n"
+        "threading.Thread(target=write).start()\n"
+        "atexit.register(lambda: (folder / 'atexit.txt').write_text('ran'))\n"
+        "print('buffered', end='')\n"
+        "_leave_at_once()\n"
+        "print('never')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "buffered"
+    assert (tmp_path / "thread.txt").read_text() == "done"
+    assert (tmp_path / "atexit.txt").read_text() == "ran"
