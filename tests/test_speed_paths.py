@@ -24,6 +24,7 @@ from reader.language.annotate import Annotator
 from reader.language.coverage import Simplifier, WordCounts, count_document
 from reader.language.dictionary import _parse, find_data_file, read_headwords
 from reader.language.jieba_fast import FastCut, import_jieba, initialize, supported
+from reader.language.pinyin import toneless
 from reader.language.segment import Segmenter
 from reader.reading.session import Match, ReadingSession
 from reader.store.paths import cache_dir
@@ -233,6 +234,33 @@ def test_pinyin_search_finds_what_the_scan_found(
 
 def _no_pypinyin(text: str) -> str:
     raise AssertionError("the cached readings were not used")
+
+
+def test_a_books_readings_from_other_processes_are_the_same(
+    aq: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """:func:`readings` on every core: what each text's own reading is, in order; and
+    where those processes fail, the same again from this one."""
+    from reader.reading import search
+    from reader.reading.search import readings
+
+    texts = [s.text for s in aq.sentences()] + ODD
+    here = [toneless(text) for text in texts]
+    monkeypatch.setattr("reader.language.parallel.cpu_count", lambda: 3)
+    answered: list[tuple[int, list[str] | None]] = []
+    real = search._read_aside
+
+    def spy(chunks: list[list[str]], env: dict[str, str]) -> list[str] | None:
+        found = real(chunks, env)
+        answered.append((len(chunks), found))
+        return found
+
+    monkeypatch.setattr(search, "_read_aside", spy)
+    assert readings(texts, min_chars=0) == here
+    assert answered == [(3, here)]  # three processes answered it all
+    monkeypatch.setattr(search, "_READ_ASIDE", "import sys; sys.exit(3)")
+    assert readings(texts, min_chars=0) == here
+    assert answered[-1] == (3, None)  # they failed: read here
 
 
 def test_a_damaged_search_cache_is_computed_again(tmp_path: Path) -> None:
