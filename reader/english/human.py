@@ -62,16 +62,34 @@ def align_translation(
     """The stored alignment of ``doc`` with the translation in ``english_path``, or a new one."""
     source = load_text(english_path)
     english_sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
-    stored = _stored(doc, english_sha)
-    with contextlib.suppress(OSError, ReaderError):
-        return DocumentAlignment.from_json(stored.read_text(encoding="utf-8"))
+    cached = _cached(doc, english_sha)
+    if cached is not None:
+        return cached
     alignment = _kept_beside(Path(english_path), doc.source_sha256, english_sha)
     if alignment is None:
         alignment = align_documents(doc, source.text, context)
     # A read-only cache only costs the next open the alignment again.
     with contextlib.suppress(ReaderError):
-        write_text(stored, alignment.to_json())
+        write_text(_stored(doc, english_sha), alignment.to_json())
     return alignment
+
+
+def stored_alignment(doc: Document, english_path: str | Path) -> DocumentAlignment | None:
+    """The alignment of ``doc`` with ``english_path`` kept from before (in the cache, or
+    beside the file), or None where it would have to be aligned: read in milliseconds,
+    with no language layer (the reader shows it before that layer loads)."""
+    source = load_text(english_path)
+    english_sha = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+    cached = _cached(doc, english_sha)
+    if cached is not None:
+        return cached
+    return _kept_beside(Path(english_path), doc.source_sha256, english_sha)
+
+
+def _cached(doc: Document, english_sha256: str) -> DocumentAlignment | None:
+    with contextlib.suppress(OSError, ReaderError):
+        return DocumentAlignment.from_json(_stored(doc, english_sha256).read_text(encoding="utf-8"))
+    return None
 
 
 def _kept_beside(
@@ -108,7 +126,20 @@ def human_english(alignment: DocumentAlignment, origin: str) -> HumanTranslation
 
 def open_translation(doc: Document, english_path: str | Path, context: Context) -> HumanTranslation:
     """Align (or reopen the alignment of) ``doc`` with a translation; a mismatch is an error."""
-    alignment = align_translation(doc, english_path, context)
+    return translation_of(align_translation(doc, english_path, context), doc, english_path)
+
+
+def open_stored_translation(doc: Document, english_path: str | Path) -> HumanTranslation | None:
+    """:func:`open_translation` where nothing needs aligning (:func:`stored_alignment`);
+    None where it would align."""
+    alignment = stored_alignment(doc, english_path)
+    return None if alignment is None else translation_of(alignment, doc, english_path)
+
+
+def translation_of(
+    alignment: DocumentAlignment, doc: Document, english_path: str | Path
+) -> HumanTranslation:
+    """The English of an alignment; one that says the texts do not match is an error."""
     if alignment.mismatch:
         raise ReaderError(
             f"{english_path}: does not look like a translation of {doc.title} "

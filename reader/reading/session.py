@@ -205,6 +205,13 @@ class ReadingSession:
 
         return open_translation(self.doc, english_path, self.context)
 
+    def open_stored_translation(self, english_path: str) -> HumanTranslation | None:
+        """The translation as :meth:`open_translation` gives it, where its alignment was
+        kept from before (milliseconds, no language layer needed); else None."""
+        from reader.english.human import open_stored_translation
+
+        return open_stored_translation(self.doc, english_path)
+
     def use_translation(self, translation: HumanTranslation) -> dict[str, English]:
         """Show an aligned translation (UI thread); returns the English to :meth:`use_fixed`."""
         self.translation = translation

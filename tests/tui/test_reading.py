@@ -710,3 +710,60 @@ async def test_a_failing_model_is_said_in_the_status_line_until_dismissed(
         assert "not translated" in str(status.render())
         await pilot.press("escape")
         assert "not translated" not in str(status.render())
+
+
+async def test_a_kept_alignments_english_shows_before_the_language_layer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The bundled sample ships its alignment: Joly's English is on screen while jieba
+    and the dictionary still load, and nothing is translated before they have."""
+    import threading
+
+    from reader.document import load_document
+    from reader.reading.session import ReadingSession
+    from reader.seeds import bundled_seeds
+    from reader.tui.app import translation_for
+
+    (sample,) = [p for p in bundled_seeds() if p.name.startswith("hongloumeng")]
+    english = translation_for(load_document(sample))
+    assert english is not None
+    release = threading.Event()
+    load = ReadingSession.load_language
+
+    def held(self: ReadingSession) -> dict[str, object]:
+        release.wait(timeout=60)
+        return load(self)  # type: ignore[return-value]
+
+    monkeypatch.setattr(ReadingSession, "load_language", held)
+    app = ReaderApp(str(sample), english=english)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = None
+        for _ in range(200):
+            await pilot.pause(0.05)
+            screen = pilot.app.screen
+            if isinstance(screen, ReadingScreen) and screen.session.translation is not None:
+                break
+        assert isinstance(screen, ReadingScreen) and screen.session.translation is not None
+        session = screen.session
+        assert not session.language_ready.is_set() and screen._job is None
+        await pilot.pause(0.1)
+        shown = [
+            session.english_for(sid, text)
+            for block in session.blocks[:12]
+            for sid, text in block.sentences
+        ]
+        human = [e.text for e in shown if e.provenance == "human" and e.text]
+        assert human and human[0].split()[0] in view_text(screen)
+        release.set()
+        screen = await ready(pilot)
+        for _ in range(100):  # translated once opened again after the load (a worker)
+            if screen._job is not None:
+                break
+            await pilot.pause(0.05)
+        assert screen.session.translation is not None and screen._job is not None
+        again = [
+            screen.session.english_for(sid, text).provenance
+            for block in screen.session.blocks[:12]
+            for sid, text in block.sentences
+        ]
+        assert again.count("human") == sum(e.provenance == "human" for e in shown)

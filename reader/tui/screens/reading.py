@@ -243,6 +243,8 @@ class ReadingScreen(Screen[None]):
         self._status()
         # After the first frame: jieba's start-up would otherwise delay it.
         self.call_after_refresh(self._load_language_after_first_frame)
+        if self.english_path is not None:
+            self.open_stored_translation(self.english_path)
         self.set_interval(10, self._save)
 
     def on_resize(self, _event: Resize) -> None:
@@ -312,6 +314,18 @@ class ReadingScreen(Screen[None]):
             return
         self.post_message(TranslationAligned(translation))
 
+    @work(thread=True, group="align-stored")
+    def open_stored_translation(self, english_path: str) -> None:
+        """The translation's alignment kept from before (the bundled sample ships its
+        own), shown while the language layer loads: its English a second sooner. The
+        open after that load (:meth:`align`) reads it again and goes on from there."""
+        try:
+            translation = self.session.open_stored_translation(english_path)
+        except ReaderError:
+            return  # that open says what is wrong
+        if translation is not None and not self._leaving.is_set():
+            self.post_message(TranslationAligned(translation))
+
     @on(TranslationAligned)
     def _translation_aligned(self, message: TranslationAligned) -> None:
         self._aligning = False
@@ -321,7 +335,8 @@ class ReadingScreen(Screen[None]):
         elif message.error:
             self.notify(message.error, severity="error", timeout=10)
         self._status()
-        self._start_translation()  # what the translation does not cover
+        if self.session.language_ready.is_set():
+            self._start_translation()  # what the translation does not cover
 
     @work(thread=True, exclusive=True, group="known")
     def load_known_words(self) -> None:
