@@ -261,3 +261,30 @@ def test_coverage_figures_round_trip_through_the_report_file(
     assert kept == fresh
     assert asdict(kept.total) == asdict(fresh.total) and isinstance(kept.total, Coverage)
     assert kept.total.ignored == 1 and kept.total.learning == 3
+
+
+def test_a_book_counted_by_another_process_is_counted_as_here(
+    aq: Document, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The reader's known words: a book's counts come from a process of its own
+    (:meth:`CountsCache._count_aside`), the same as counted here; where it fails, here."""
+    from reader.language import coverage
+
+    annotator = Context().for_document(aq).annotator
+    here = CountsCache(annotator, tmp_path / "here").counts(aq)
+    monkeypatch.setattr("reader.language.parallel.PARALLEL_MIN_CHARS", 0)  # aq is a book
+    monkeypatch.setattr("reader.language.parallel.cpu_count", lambda: 2)
+    counted: list[bool] = []
+    real = CountsCache._count_aside
+
+    def spy(self: CountsCache, doc: Document, cancel: object) -> bool:
+        counted.append(real(self, doc, cancel))  # type: ignore[arg-type]
+        return counted[-1]
+
+    monkeypatch.setattr(CountsCache, "_count_aside", spy)
+    aside = CountsCache(annotator, tmp_path / "aside")
+    assert aside.counts(aq, aside=True) == here and counted == [True]
+    assert aside.cached(aq.source_sha256) == here  # kept by that process
+    monkeypatch.setattr(coverage, "_COUNT_ASIDE", "import sys; sys.exit(2)")
+    failed = CountsCache(annotator, tmp_path / "failed")
+    assert failed.counts(aq, aside=True) == here and counted == [True, False]

@@ -38,6 +38,7 @@ import contextlib
 import hashlib
 import heapq
 import json
+import subprocess
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -59,6 +60,16 @@ from reader.store.paths import cache_dir
 from reader.store.vocab import VocabEntry
 from reader.store.words import Status, WordStatuses
 
+#: What :meth:`CountsCache._count_aside` runs: the file counted, kept in the folder given.
+_COUNT_ASIDE = """
+import sys
+from pathlib import Path
+from reader.context import Context
+from reader.document import load_document
+from reader.language.coverage import CountsCache
+doc = load_document(sys.argv[1])
+CountsCache(Context(document=sys.argv[1]).annotator, Path(sys.argv[2])).counts(doc)
+"""
 #: Bump when the cached counts change meaning.
 COUNTS_FORMAT = 1
 #: Bump when a cached coverage report changes meaning (what counts, the fields).
@@ -572,15 +583,46 @@ class CountsCache:
             return None
         return _counts_from_json(text, sha256)
 
-    def counts(self, doc: Document, cancel: threading.Event | None = None) -> DocumentCounts:
+    def counts(
+        self, doc: Document, cancel: threading.Event | None = None, *, aside: bool = False
+    ) -> DocumentCounts:
+        """``aside``: a book is counted by another process (:meth:`_count_aside`)."""
         found = self.cached(doc.source_sha256)
         if found is not None:
             return found
+        if aside and self._count_aside(doc, cancel):
+            found = self.cached(doc.source_sha256)
+            if found is not None:
+                return found
         counts = count_document(doc, self.annotator, self.simplify, cancel)
         # A read-only cache folder: still correct, only slower next time.
         with contextlib.suppress(ReaderError):
             write_text(self.path(doc.source_sha256), _counts_json(counts))
         return counts
+
+    def _count_aside(self, doc: Document, cancel: threading.Event | None) -> bool:
+        """Count a book's words in a process of its own, which keeps them here: True if
+        it did. The reader counted a novel in a worker thread, seconds of jieba sharing
+        the interpreter with the drawing just as the reading starts; that process has
+        its own (and, having one thread, cuts on every core). What it kept is used only
+        if it is of this very text cut this very way (the file's hash and
+        :func:`segmentation_key` name it); else, or if it could not run, the count is
+        made here, the same. ``cancel`` stops the wait, not the count, which is kept
+        for the next time."""
+        from reader.language.aside import start_python
+        from reader.language.parallel import PARALLEL_MIN_CHARS
+
+        if not doc.path or sum(len(p.text) for p in doc.paragraphs()) < PARALLEL_MIN_CHARS:
+            return False
+        process = start_python(_COUNT_ASIDE, str(doc.path), str(self.folder))
+        if process is None:
+            return False
+        while True:
+            try:
+                return process.wait(timeout=0.1) == 0
+            except subprocess.TimeoutExpired:
+                if cancel is not None and cancel.is_set():
+                    raise ReaderError("counting the document's words was cancelled") from None
 
     def counts_of_file(
         self, path: str | Path, *, counting: Callable[[], None] | None = None

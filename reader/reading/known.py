@@ -44,8 +44,9 @@ class ReadingWords:
     def prepare(self, doc: Document, cancel: threading.Event | None = None) -> Prepared:
         """The document's word counts (cached after the first time) and your statuses.
 
-        ``cancel`` stops the counting between sections (a ReaderError)."""
-        counts = CountsCache(self.words.annotator).counts(doc, cancel)
+        ``cancel`` stops the counting between sections (a ReaderError). A book is
+        counted by another process: the reader calls this from a worker thread."""
+        counts = CountsCache(self.words.annotator).counts(doc, cancel, aside=True)
         return counts, self.words.by_key(counts.total.words)
 
     def use(self, prepared: Prepared) -> None:
