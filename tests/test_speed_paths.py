@@ -250,8 +250,8 @@ def test_a_books_readings_from_other_processes_are_the_same(
     answered: list[tuple[int, list[str] | None]] = []
     real = search._read_aside
 
-    def spy(chunks: list[list[str]], env: dict[str, str]) -> list[str] | None:
-        found = real(chunks, env)
+    def spy(chunks: list[list[str]], env: dict[str, str], cancel: Any) -> list[str] | None:
+        found = real(chunks, env, cancel)
         answered.append((len(chunks), found))
         return found
 
@@ -261,6 +261,37 @@ def test_a_books_readings_from_other_processes_are_the_same(
     monkeypatch.setattr(search, "_READ_ASIDE", "import sys; sys.exit(3)")
     assert readings(texts, min_chars=0) == here
     assert answered[-1] == (3, None)  # they failed: read here
+
+
+def test_leaving_stops_the_readings_and_ends_their_processes(
+    aq: Document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A quit does not wait for an index: ``cancel`` ends the processes computing it."""
+    import subprocess
+    import threading
+
+    from reader.errors import ReaderError
+    from reader.reading import search
+    from reader.reading.search import readings
+
+    texts = [s.text for s in aq.sentences()]
+    monkeypatch.setattr("reader.language.parallel.cpu_count", lambda: 2)
+    monkeypatch.setattr(search, "_READ_ASIDE", "import time; time.sleep(600)")  # never done
+    started: list[subprocess.Popen[bytes]] = []
+    popen = subprocess.Popen
+
+    def spy(*args: Any, **kwargs: Any) -> subprocess.Popen[bytes]:
+        started.append(popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(subprocess, "Popen", spy)
+    cancel = threading.Event()
+    threading.Timer(0.5, cancel.set).start()
+    with pytest.raises(ReaderError, match="cancelled"):
+        readings(texts, min_chars=0, cancel=cancel)
+    assert len(started) == 2 and all(p.returncode is not None for p in started)
+    with pytest.raises(ReaderError, match="cancelled"):  # read here (one core): the same
+        readings(texts, cancel=cancel)
 
 
 def test_a_damaged_search_cache_is_computed_again(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 import json
+import threading
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -50,15 +51,22 @@ class PinyinIndex:
             position += len(reading) + 1
 
     @classmethod
-    def of(cls, texts: Sequence[str], sha256: str = "", folder: Path | None = None) -> PinyinIndex:
+    def of(
+        cls,
+        texts: Sequence[str],
+        sha256: str = "",
+        folder: Path | None = None,
+        cancel: threading.Event | None = None,
+    ) -> PinyinIndex:
         """The index of ``texts`` (a document's sentences): from the cache when the
-        document (``sha256``) was indexed before, else computed and kept there."""
+        document (``sha256``) was indexed before, else computed and kept there.
+        ``cancel`` stops the computing (a ReaderError): the reader is closing."""
         path = _path(sha256, folder) if sha256 else None
         if path is not None:
             cached = _load(path, len(texts))
             if cached is not None:
                 return cls(cached)
-        index = cls(readings(texts))
+        index = cls(readings(texts, cancel=cancel))
         if path is not None:
             # A read-only cache folder: still correct, only slower next time.
             with contextlib.suppress(ReaderError):
@@ -93,7 +101,12 @@ sys.stdout.buffer.write(json.dumps([toneless(t) for t in texts], ensure_ascii=Fa
 """
 
 
-def readings(texts: Sequence[str], *, min_chars: int = ASIDE_MIN_CHARS) -> list[str]:
+def readings(
+    texts: Sequence[str],
+    *,
+    min_chars: int = ASIDE_MIN_CHARS,
+    cancel: threading.Event | None = None,
+) -> list[str]:
     """``toneless(text)`` of each text; a book's on every core, by other processes.
 
     A novel's 100,000 sentences are two seconds of pure Python: in the reader
@@ -101,6 +114,8 @@ def readings(texts: Sequence[str], *, min_chars: int = ASIDE_MIN_CHARS) -> list[
     drawing (the scrolling of a just-opened book stalled by turns). Processes
     started for it run on their own cores, and this thread only waits for their
     answer; where they cannot start or fail, each text is read here, the same.
+    ``cancel`` ends them, or the reading here, at once (a ReaderError): a quit does
+    not wait for an index it will not use.
     """
     import os
 
@@ -111,31 +126,63 @@ def readings(texts: Sequence[str], *, min_chars: int = ASIDE_MIN_CHARS) -> list[
     if parts > 1 and len(texts) >= parts:
         size = -(-len(texts) // parts)
         chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
-        found = _read_aside(chunks, os.environ.copy())
+        found = _read_aside(chunks, os.environ.copy(), cancel)
+        _check(cancel)
         if found is not None:
             return found
-    return [toneless(text) for text in texts]
+    out: list[str] = []
+    for start in range(0, len(texts), CANCEL_EVERY):
+        _check(cancel)
+        out.extend(toneless(text) for text in texts[start : start + CANCEL_EVERY])
+    return out
 
 
-def _read_aside(chunks: list[list[str]], env: dict[str, str]) -> list[str] | None:
-    """Each chunk's readings from a process of its own, in order; None if any failed."""
+#: Texts read here between two looks at ``cancel``.
+CANCEL_EVERY = 2_000
+
+
+def _check(cancel: threading.Event | None) -> None:
+    if cancel is not None and cancel.is_set():
+        raise ReaderError("the pinyin index was cancelled")
+
+
+def _read_aside(
+    chunks: list[list[str]], env: dict[str, str], cancel: threading.Event | None = None
+) -> list[str] | None:
+    """Each chunk's readings from a process of its own, in order; None if any failed
+    (or ``cancel`` was set: each process is then ended)."""
     import subprocess
     import sys
     from concurrent.futures import ThreadPoolExecutor
 
     def read(chunk: list[str]) -> list[str] | None:
         try:
-            done = subprocess.run(
+            process = subprocess.Popen(
                 [sys.executable, "-c", _READ_ASIDE],
-                input=json.dumps(chunk, ensure_ascii=False).encode("utf-8"),
-                capture_output=True,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
                 env=env,
-                timeout=600,
-                check=False,
             )
-            answer = json.loads(done.stdout.decode("utf-8")) if done.returncode == 0 else None
+        except OSError:
+            return None
+        data: bytes | None = json.dumps(chunk, ensure_ascii=False).encode("utf-8")
+        try:
+            while True:
+                try:
+                    out, _ = process.communicate(data, timeout=0.1)
+                    break
+                except subprocess.TimeoutExpired:
+                    data = None  # sent: a second call goes on with it
+                    if cancel is not None and cancel.is_set():
+                        return None
+            answer = json.loads(out.decode("utf-8")) if process.returncode == 0 else None
         except (OSError, ValueError, subprocess.SubprocessError):
             return None
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
         if (
             isinstance(answer, list)
             and len(answer) == len(chunk)

@@ -449,14 +449,15 @@ class ReadingSession:
                 flat += 1
         return found
 
-    def prepare_search(self) -> PinyinIndex:
+    def prepare_search(self, cancel: threading.Event | None = None) -> PinyinIndex:
         """The toneless pinyin of every sentence, computed once (seconds for a novel, kept
         in the cache folder for next time): a worker may call this after the document
-        opens, so that the first pinyin search takes milliseconds."""
+        opens, so that the first pinyin search takes milliseconds. ``cancel`` stops that
+        computing (a ReaderError; the next call starts it again)."""
         with self._search_lock:
             if self._pinyin_index is None:
                 texts = [text for block in self.blocks for _, text in block.sentences]
-                self._pinyin_index = PinyinIndex.of(texts, self.doc.source_sha256)
+                self._pinyin_index = PinyinIndex.of(texts, self.doc.source_sha256, cancel=cancel)
             return self._pinyin_index
 
     def search_gloss(self, query: str, cancel: threading.Event | None = None) -> list[Match]:

@@ -755,15 +755,15 @@ async def test_a_kept_alignments_english_shows_before_the_language_layer(
         human = [e.text for e in shown if e.provenance == "human" and e.text]
         assert human and human[0].split()[0] in view_text(screen)
         release.set()
-        screen = await ready(pilot)
+        loaded = await ready(pilot)
         for _ in range(100):  # translated once opened again after the load (a worker)
-            if screen._job is not None:
+            if loaded._job is not None:
                 break
             await pilot.pause(0.05)
-        assert screen.session.translation is not None and screen._job is not None
+        assert loaded.session.translation is not None and loaded._job is not None
         again = [
-            screen.session.english_for(sid, text).provenance
-            for block in screen.session.blocks[:12]
+            loaded.session.english_for(sid, text).provenance
+            for block in loaded.session.blocks[:12]
             for sid, text in block.sentences
         ]
         assert again.count("human") == sum(e.provenance == "human" for e in shown)

@@ -8,6 +8,7 @@ here, on the UI thread.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from functools import partial
 from itertools import accumulate
@@ -358,9 +359,11 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="search-index")
     def prepare_search(self) -> None:
         """The pinyin search index, last of the background work (it is cached for next
-        time): the first toneless-pinyin search then takes milliseconds, not seconds."""
+        time): the first toneless-pinyin search then takes milliseconds, not seconds.
+        Leaving the screen stops it: a quit does not wait for it."""
         if not self._leaving.is_set():
-            self.session.prepare_search()
+            with contextlib.suppress(ReaderError):
+                self.session.prepare_search(self._leaving)
 
     def _start_translation(self) -> None:
         """Translate what has no machine translation yet: this screen first, then ahead,
