@@ -250,8 +250,8 @@ def test_a_books_readings_from_other_processes_are_the_same(
     answered: list[tuple[int, list[str] | None]] = []
     real = search._read_aside
 
-    def spy(chunks: list[list[str]], env: dict[str, str], cancel: Any) -> list[str] | None:
-        found = real(chunks, env, cancel)
+    def spy(chunks: list[list[str]], cancel: Any) -> list[str] | None:
+        found = real(chunks, cancel)
         answered.append((len(chunks), found))
         return found
 

@@ -14,18 +14,20 @@ import subprocess
 import sys
 
 
-def start_python(code: str, *args: str) -> subprocess.Popen[bytes] | None:
+def start_python(code: str, *args: str, pipes: bool = False) -> subprocess.Popen[bytes] | None:
     """``python -c code args…`` in the background, silent; None if it cannot start or
-    this process has a single core to run on (the work is then done here, as before)."""
+    this process has a single core to run on (the work is then done here, as before).
+    ``pipes``: its standard input and output are this process's to write and read."""
     from reader.language.parallel import cpu_count
 
     if cpu_count() < 2:
         return None
+    stream = subprocess.PIPE if pipes else subprocess.DEVNULL
     try:
         return subprocess.Popen(
             [sys.executable, "-c", code, *args],
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdin=stream,
+            stdout=stream,
             stderr=subprocess.DEVNULL,
         )
     except OSError:

@@ -117,8 +117,6 @@ def readings(
     ``cancel`` ends them, or the reading here, at once (a ReaderError): a quit does
     not wait for an index it will not use.
     """
-    import os
-
     from reader.language.parallel import cpu_count
 
     cores = cpu_count()
@@ -126,7 +124,7 @@ def readings(
     if parts > 1 and len(texts) >= parts:
         size = -(-len(texts) // parts)
         chunks = [list(texts[i : i + size]) for i in range(0, len(texts), size)]
-        found = _read_aside(chunks, os.environ.copy(), cancel)
+        found = _read_aside(chunks, cancel)
         _check(cancel)
         if found is not None:
             return found
@@ -146,25 +144,17 @@ def _check(cancel: threading.Event | None) -> None:
         raise ReaderError("the pinyin index was cancelled")
 
 
-def _read_aside(
-    chunks: list[list[str]], env: dict[str, str], cancel: threading.Event | None = None
-) -> list[str] | None:
+def _read_aside(chunks: list[list[str]], cancel: threading.Event | None = None) -> list[str] | None:
     """Each chunk's readings from a process of its own, in order; None if any failed
     (or ``cancel`` was set: each process is then ended)."""
     import subprocess
-    import sys
     from concurrent.futures import ThreadPoolExecutor
 
+    from reader.language.aside import start_python
+
     def read(chunk: list[str]) -> list[str] | None:
-        try:
-            process = subprocess.Popen(
-                [sys.executable, "-c", _READ_ASIDE],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                env=env,
-            )
-        except OSError:
+        process = start_python(_READ_ASIDE, pipes=True)
+        if process is None:
             return None
         data: bytes | None = json.dumps(chunk, ensure_ascii=False).encode("utf-8")
         try:

@@ -295,11 +295,16 @@ class ReadingScreen(Screen[None]):
 
     @on(LanguageLoaded)
     def _language_loaded(self, message: LanguageLoaded) -> None:
-        self.session.use_fixed(message.fixed)
+        session = self.session
+        session.use_fixed(message.fixed)
+        if self.english_path is not None and session.translation is not None:
+            # Its kept alignment came first (:meth:`open_stored_translation`): not read
+            # again; its English is put back above what the load found before it came.
+            session.use_fixed(session.use_translation(session.translation))
         self.view.relayout()
         self.call_after_refresh(self._loaded_shown.set)
         self._status()
-        if self.english_path is not None:
+        if self.english_path is not None and session.translation is None:
             self.align(self.english_path)
         else:
             self._start_translation()
@@ -318,8 +323,8 @@ class ReadingScreen(Screen[None]):
     @work(thread=True, group="align-stored")
     def open_stored_translation(self, english_path: str) -> None:
         """The translation's alignment kept from before (the bundled sample ships its
-        own), shown while the language layer loads: its English a second sooner. The
-        open after that load (:meth:`align`) reads it again and goes on from there."""
+        own), shown while the language layer loads: its English a second sooner. Where
+        there is none, :meth:`align` aligns after that load."""
         try:
             translation = self.session.open_stored_translation(english_path)
         except ReaderError:
